@@ -1,0 +1,8 @@
+#pragma once
+// One register_<area>() per bindings/register_<area>.cpp; module.cpp calls them all.
+#include <pybind11/pybind11.h>
+
+namespace brainsim::py {
+void register_errors(pybind11::module_& m);
+void register_core(pybind11::module_& m);
+}  // namespace brainsim::py

@@ -1,0 +1,7 @@
+#include "bindings.hpp"
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "brainsim compiled core (private: use the brainsim package)";
+    brainsim::py::register_errors(m);
+    brainsim::py::register_core(m);
+}

@@ -1,0 +1,22 @@
+# Install the "dev" component of the build tree into a scratch prefix, then configure, build and
+# run examples/cpp against it with find_package(brainsim), exactly as an embedding project would.
+file(REMOVE_RECURSE ${WORK_DIR})
+set(prefix ${WORK_DIR}/prefix)
+macro(run)
+    execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "command failed (${rc}): ${ARGN}\n${out}\n${err}")
+    endif()
+endmacro()
+run(${CMAKE_COMMAND} --install ${BUILD_DIR} --component dev --prefix ${prefix})
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build -G ${GENERATOR}
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release)
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
+run(${WORK_DIR}/build/brainsim_consumer)
+message(STATUS "consumer output:\n${out}")
+if(NOT out MATCHES "brainsim [0-9]+\\.[0-9]+\\.[0-9]+")
+    message(FATAL_ERROR "consumer did not report the brainsim version")
+endif()
+if(NOT out MATCHES "consumer ok")
+    message(FATAL_ERROR "consumer did not finish its simulation")
+endif()
