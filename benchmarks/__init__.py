@@ -1,0 +1,1 @@
+"""brainsim benchmarks: `python -m benchmarks <suite> [options]` (see benchmarks/README.md)."""
