@@ -5,4 +5,5 @@
 namespace brainsim::py {
 void register_errors(pybind11::module_& m);
 void register_core(pybind11::module_& m);
+void register_solver(pybind11::module_& m);
 }  // namespace brainsim::py

@@ -4,4 +4,5 @@ PYBIND11_MODULE(_core, m) {
     m.doc() = "brainsim compiled core (private: use the brainsim package)";
     brainsim::py::register_errors(m);
     brainsim::py::register_core(m);
+    brainsim::py::register_solver(m);
 }

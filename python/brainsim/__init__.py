@@ -10,16 +10,14 @@ from ._loader import load_core
 
 _core = load_core()
 
-from .errors import (  # noqa: E402
-    BrainsimError,
-    CommunicationError,
-    ConfigError,
-    DelayError,
-    InternalError,
-    NumericalError,
-    UnknownModelError,
-)
-from .comm import mpi_communicator, local_communicator  # noqa: E402
+# The public API is the union of the area modules' __all__ lists. Modules are bound first, because a
+# star import may rebind a module's name to a function of the same name (brainsim.solve).
+from . import comm as _comm_mod, errors as _errors_mod  # noqa: E402
+from . import solve as _solve_mod  # noqa: E402
+
+from .errors import *  # noqa: E402,F403
+from .comm import *  # noqa: E402,F403
+from .solve import *  # noqa: E402,F403
 
 __version__ = _core.build_info()["version"]
 
@@ -27,20 +25,7 @@ __version__ = _core.build_info()["version"]
 def build_info() -> dict:
     """What this build contains: version, git hash, compiler, flags, and whether MPI and threads
     are available (``{"mpi": bool, "threads": bool, ...}``)."""
-    info = dict(_core.build_info())
-    return info
+    return dict(_core.build_info())
 
 
-__all__ = [
-    "BrainsimError",
-    "CommunicationError",
-    "ConfigError",
-    "DelayError",
-    "InternalError",
-    "NumericalError",
-    "UnknownModelError",
-    "build_info",
-    "errors",
-    "local_communicator",
-    "mpi_communicator",
-]
+__all__ = ["build_info", "errors", *_errors_mod.__all__, *_comm_mod.__all__, *_solve_mod.__all__]

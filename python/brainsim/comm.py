@@ -5,6 +5,8 @@ from __future__ import annotations
 from . import _core
 from .errors import CommunicationError
 
+__all__ = ["local_communicator", "mpi_communicator", "running_under_mpiexec"]
+
 
 def local_communicator():
     """A communicator of size 1."""
