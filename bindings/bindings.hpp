@@ -6,4 +6,5 @@ namespace brainsim::py {
 void register_errors(pybind11::module_& m);
 void register_core(pybind11::module_& m);
 void register_solver(pybind11::module_& m);
+void register_neuron(pybind11::module_& m);
 }  // namespace brainsim::py

@@ -5,4 +5,5 @@ PYBIND11_MODULE(_core, m) {
     brainsim::py::register_errors(m);
     brainsim::py::register_core(m);
     brainsim::py::register_solver(m);
+    brainsim::py::register_neuron(m);
 }

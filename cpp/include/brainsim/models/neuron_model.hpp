@@ -31,6 +31,18 @@
 //   static double threshold_crossing(const constants& c, const state& s, double h, double I_ext);
 //                     // time in (0, h] at which V first reaches threshold, or +inf if it does not
 //
+// Added by the engine (backwards compatible; all optional):
+//   // Timing convention of the network engine: a spike found in step k is stamped at the end of the
+//   // step, t = (k+1) dt (NEST convention; hybrid/event-driven: k dt + offset). With a delay of d
+//   // steps it arrives at t + d dt, i.e. at the end of step k+d, and is handed to step(k+d) in `in`.
+//   // A model applies `in` where its semantics say (the LIF family applies it after propagating V,
+//   // as NEST does; applying it at the step start gives one step less latency, as Brian2 does).
+//   // Precise (hybrid / event-driven) schemes need, besides propagate and threshold_crossing:
+//   static void receive(const constants& c, state& s, int receptor, double w); // event arrives now
+//   static bool at_threshold(const constants& c, const state& s);              // spike now?
+//   static void emit(const constants& c, state& s);                            // reset after spike
+//   // propagate/threshold_crossing then also account for the refractory time left in the state.
+//
 // Parameters are plain doubles in the units listed (ms, mV, pA, nS, pF). Checks are written in
 // positive form so NaN fails, and every failure is a config_error naming model, parameter, value
 // and the allowed range.
@@ -82,7 +94,7 @@ inline void check_parameter(std::string_view model, const param_info& info, doub
         const char* allowed = info.check == constraint::positive      ? "> 0 and finite"
                               : info.check == constraint::nonnegative ? ">= 0 and finite"
                                                                       : "a finite number";
-        throw config_error(std::string(info.name), detail::repr(value),
+        throw config_error(std::string(info.name), brainsim::detail::repr(value),
                            std::string(allowed) + " [" + std::string(info.unit) + "]",
                            "model '" + std::string(model) + "'");
     }
@@ -107,5 +119,15 @@ concept has_exact_propagation = requires(const typename M::constants& c, typenam
     M::propagate(c, s, h, 0.0);
     { M::threshold_crossing(c, s, h, 0.0) } -> std::convertible_to<double>;
 };
+
+// Models that the hybrid and event-driven schemes can run (engine).
+template <typename M>
+concept supports_precise_timing =
+    has_exact_propagation<M> &&
+    requires(const typename M::constants& c, typename M::state& s, const typename M::state& cs) {
+        M::receive(c, s, 0, 0.0);
+        { M::at_threshold(c, cs) } -> std::convertible_to<bool>;
+        M::emit(c, s);
+    };
 
 }  // namespace brainsim::models
