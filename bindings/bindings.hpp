@@ -7,4 +7,5 @@ void register_errors(pybind11::module_& m);
 void register_core(pybind11::module_& m);
 void register_solver(pybind11::module_& m);
 void register_neuron(pybind11::module_& m);
+void register_numeric(pybind11::module_& m);
 }  // namespace brainsim::py

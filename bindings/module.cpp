@@ -6,4 +6,5 @@ PYBIND11_MODULE(_core, m) {
     brainsim::py::register_core(m);
     brainsim::py::register_solver(m);
     brainsim::py::register_neuron(m);
+    brainsim::py::register_numeric(m);
 }

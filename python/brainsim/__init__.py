@@ -15,11 +15,13 @@ _core = load_core()
 from . import comm as _comm_mod, errors as _errors_mod  # noqa: E402
 from . import solve as _solve_mod  # noqa: E402
 from . import neuron as _neuron_mod  # noqa: E402
+from . import numeric as _numeric_mod  # noqa: E402
 
 from .errors import *  # noqa: E402,F403
 from .comm import *  # noqa: E402,F403
 from .solve import *  # noqa: E402,F403
 from .neuron import *  # noqa: E402,F403
+from .numeric import *  # noqa: E402,F403
 
 __version__ = _core.build_info()["version"]
 
@@ -30,4 +32,4 @@ def build_info() -> dict:
     return dict(_core.build_info())
 
 
-__all__ = ["build_info", "errors", *_errors_mod.__all__, *_comm_mod.__all__, *_solve_mod.__all__, *_neuron_mod.__all__]
+__all__ = ["build_info", "errors", *_errors_mod.__all__, *_comm_mod.__all__, *_solve_mod.__all__, *_neuron_mod.__all__, *_numeric_mod.__all__]
