@@ -7,4 +7,5 @@ PYBIND11_MODULE(_core, m) {
     brainsim::py::register_solver(m);
     brainsim::py::register_neuron(m);
     brainsim::py::register_numeric(m);
+    brainsim::py::register_network(m);
 }

@@ -1,6 +1,8 @@
 """brainsim: a multi-scale brain simulator (templated C++ engine, thin Python layer).
 
-Units throughout: ms, mV, pA, nS, pF, Hz, mm, mm/ms.
+Units throughout: ms, mV, pA, nS, pF, Hz, mm, mm/ms. Submodules hold more than is exported here:
+brainsim.solve (problems(), methods()), brainsim.neuron, brainsim.numeric, brainsim.network,
+brainsim.wholebrain, brainsim.connectome, brainsim.observe, brainsim.analysis.
 """
 
 from __future__ import annotations
@@ -10,18 +12,22 @@ from ._loader import load_core
 
 _core = load_core()
 
-# The public API is the union of the area modules' __all__ lists. Modules are bound first, because a
-# star import may rebind a module's name to a function of the same name (brainsim.solve).
-from . import comm as _comm_mod, errors as _errors_mod  # noqa: E402
-from . import solve as _solve_mod  # noqa: E402
-from . import neuron as _neuron_mod  # noqa: E402
-from . import numeric as _numeric_mod  # noqa: E402
-
-from .errors import *  # noqa: E402,F403
-from .comm import *  # noqa: E402,F403
-from .solve import *  # noqa: E402,F403
-from .neuron import *  # noqa: E402,F403
-from .numeric import *  # noqa: E402,F403
+from .comm import local_communicator, mpi_communicator  # noqa: E402
+from .errors import (  # noqa: E402
+    BrainsimError,
+    BrainsimIOError,
+    CommunicationError,
+    ConfigError,
+    DelayError,
+    InternalError,
+    NumericalError,
+    UnknownModelError,
+)
+from .solve import SolveResult, solve  # noqa: E402
+from .neuron import NeuronResult, StepCurrent, simulate_neuron  # noqa: E402
+from .numeric import Superaccumulator, exact_dot, exact_sum  # noqa: E402
+from .network import AllToAll, DCCurrent, Explicit, FixedInDegree, FixedOutDegree, FixedProbability, FixedTotalNumber, Network, NoiseCurrent, Normal, OneToOne, PiecewiseCurrent, PoissonInput, Population, PulseTrain, SinusoidalCurrent, SpikeTimes, Uniform  # noqa: E402
+from .results import NetworkResult  # noqa: E402
 
 __version__ = _core.build_info()["version"]
 
@@ -32,4 +38,44 @@ def build_info() -> dict:
     return dict(_core.build_info())
 
 
-__all__ = ["build_info", "errors", *_errors_mod.__all__, *_comm_mod.__all__, *_solve_mod.__all__, *_neuron_mod.__all__, *_numeric_mod.__all__]
+__all__ = [
+    "AllToAll",
+    "BrainsimError",
+    "BrainsimIOError",
+    "CommunicationError",
+    "ConfigError",
+    "DCCurrent",
+    "DelayError",
+    "Explicit",
+    "FixedInDegree",
+    "FixedOutDegree",
+    "FixedProbability",
+    "FixedTotalNumber",
+    "InternalError",
+    "Network",
+    "NetworkResult",
+    "NeuronResult",
+    "NoiseCurrent",
+    "Normal",
+    "NumericalError",
+    "OneToOne",
+    "PiecewiseCurrent",
+    "PoissonInput",
+    "Population",
+    "PulseTrain",
+    "SinusoidalCurrent",
+    "SolveResult",
+    "SpikeTimes",
+    "StepCurrent",
+    "Superaccumulator",
+    "Uniform",
+    "UnknownModelError",
+    "build_info",
+    "errors",
+    "exact_dot",
+    "exact_sum",
+    "local_communicator",
+    "mpi_communicator",
+    "simulate_neuron",
+    "solve",
+]

@@ -5,7 +5,10 @@
 // neuron_model.hpp, include it here and append it to neuron_model_list.
 
 #include <brainsim/models/neuron_model.hpp>
-#include <brainsim/models/hh.hpp>  // HH, Traub-Miles, AdEx, multi-receptor LIF
+#include <brainsim/models/lif_cond_exp.hpp>  // engine helper: LIF family
+#include <brainsim/models/lif_curr_exp.hpp>
+#include <brainsim/models/lif_delta.hpp>
+#include <brainsim/models/hh.hpp>  // models helper: HH, Traub-Miles, AdEx, multi-receptor LIF
 #include <brainsim/models/hh_traub.hpp>
 #include <brainsim/models/adex.hpp>
 #include <brainsim/models/multisyn.hpp>
@@ -22,7 +25,7 @@ struct type_list {
 };
 
 // Models are appended here by their authors (one include + one list entry each).
-using neuron_model_list = type_list<hh, hh_traub, adex, lif_multisyn>;
+using neuron_model_list = type_list<lif_delta, lif_curr_exp, lif_cond_exp, hh, hh_traub, adex, lif_multisyn>;
 
 // Call f.template operator()<M>() for each model M in the list.
 template <typename... Ms, typename F>

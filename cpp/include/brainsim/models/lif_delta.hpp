@@ -1,0 +1,117 @@
+#pragma once
+// lif_delta: leaky integrate-and-fire neuron with delta-pulse synapses (NEST iaf_psc_delta).
+//
+//   tau_m dV/dt = -(V - E_L) + R (I_e + I_ext),   R = tau_m / C_m
+//   an event of weight w (mV) makes V jump by w.
+//
+// Semantics as NEST iaf_psc_delta: the subthreshold dynamics are integrated exactly over each step;
+// the events handed to step j arrive at the end of step j (time (j+1) dt, see neuron_model.hpp), so
+// V(j+1) = E_L + P22 (V(j) - E_L) + P20 I + sum(w); if then V >= V_th the neuron spikes, V is set to
+// V_reset and held there for t_ref; events arriving while refractory are discarded.
+// Exact propagation (propagate / threshold_crossing) supports the hybrid and event-driven schemes.
+
+#include <brainsim/models/neuron_model.hpp>
+
+#include <array>
+#include <cmath>
+#include <limits>
+
+namespace brainsim::models {
+
+struct lif_delta {
+    static constexpr std::string_view name = "lif_delta";
+    static constexpr std::string_view doc =
+        "LIF with delta synapses, input discarded while refractory (NEST iaf_psc_delta; Brunel 2000)";
+
+    enum p_index { tau_m, C_m, t_ref, E_L, V_reset, V_th, I_e };
+    static constexpr std::array<param_info, 7> parameters{{
+        {"tau_m", "ms", 10.0, constraint::positive, "membrane time constant"},
+        {"C_m", "pF", 250.0, constraint::positive, "membrane capacitance (scales currents only)"},
+        {"t_ref", "ms", 2.0, constraint::nonnegative, "refractory period (V clamped, input discarded)"},
+        {"E_L", "mV", -70.0, constraint::any, "resting potential"},
+        {"V_reset", "mV", -70.0, constraint::any, "reset potential"},
+        {"V_th", "mV", -55.0, constraint::any, "spike threshold"},
+        {"I_e", "pA", 0.0, constraint::any, "constant external current"},
+    }};
+    enum s_index { V_m, t_ref_left };
+    static constexpr std::array<var_info, 2> state_vars{{
+        {"V_m", "mV"},
+        {"t_ref_left", "ms"},
+    }};
+    static constexpr std::array<receptor_info, 2> receptors{{
+        {"exc", receptor_kind::voltage_jump, "mV"},
+        {"inh", receptor_kind::voltage_jump, "mV"},
+    }};
+    using state = std::array<double, 2>;
+
+    struct constants {
+        double tau_m, R, t_ref, E_L, V_reset, V_th, I_e, dt;
+        double P22, mP20;  // e^{-dt/tau}, -expm1(-dt/tau) * R
+    };
+
+    static constants prepare(const double* p, double dt) {
+        check_parameters<lif_delta>(p);
+        if (!(p[V_reset] < p[V_th]))
+            throw config_error("V_reset", brainsim::detail::repr(p[V_reset]), "< V_th = " + brainsim::detail::repr(p[V_th]),
+                               "model 'lif_delta'");
+        constants c{p[tau_m], p[tau_m] / p[C_m], p[t_ref], p[E_L], p[V_reset], p[V_th], p[I_e], dt, 0, 0};
+        c.P22 = std::exp(-dt / c.tau_m);
+        c.mP20 = -std::expm1(-dt / c.tau_m) * c.R;
+        return c;
+    }
+
+    static state initial_state(const double* p) { return {p[E_L], 0.0}; }
+
+    static step_result step(const constants& c, state& s, const double* in, double I_ext) {
+        if (s[t_ref_left] > 0.5 * c.dt) {  // refractory: V clamped, arriving input discarded
+            s[t_ref_left] -= c.dt;
+            return {};
+        }
+        s[t_ref_left] = 0.0;
+        double v = c.E_L + c.P22 * (s[V_m] - c.E_L) + c.mP20 * (c.I_e + I_ext) + (in[0] + in[1]);
+        if (v >= c.V_th) {
+            s[V_m] = c.V_reset;
+            s[t_ref_left] = c.t_ref;
+            return {true, c.dt};
+        }
+        s[V_m] = v;
+        return {};
+    }
+
+    // ---- exact propagation (hybrid / event-driven) -------------------------------------------
+    static void propagate(const constants& c, state& s, double h, double I_ext) {
+        double free = h;
+        if (s[t_ref_left] > 0.0) {
+            double r = std::min(s[t_ref_left], h);
+            s[t_ref_left] -= r;
+            if (s[t_ref_left] <= 1e-12) s[t_ref_left] = 0.0;
+            free = h - r;
+        }
+        if (free > 0.0) {
+            double vinf = c.E_L + c.R * (c.I_e + I_ext);
+            s[V_m] = vinf + (s[V_m] - vinf) * std::exp(-free / c.tau_m);
+        }
+    }
+    static double threshold_crossing(const constants& c, const state& s, double h, double I_ext) {
+        double t0 = s[t_ref_left] > 0.0 ? s[t_ref_left] : 0.0;
+        double v0 = s[t_ref_left] > 0.0 ? c.V_reset : s[V_m];
+        if (v0 >= c.V_th) return t0 > 0.0 ? t0 : std::numeric_limits<double>::infinity();
+        double vinf = c.E_L + c.R * (c.I_e + I_ext);
+        if (!(vinf > c.V_th)) return std::numeric_limits<double>::infinity();
+        double t = t0 + c.tau_m * std::log((v0 - vinf) / (c.V_th - vinf));
+        return t <= h ? t : std::numeric_limits<double>::infinity();
+    }
+    static void receive(const constants& c, state& s, int receptor, double w) {
+        if (s[t_ref_left] > 0.0) return;  // discarded while refractory
+        s[V_m] += w;
+    }
+    static bool at_threshold(const constants& c, const state& s) {
+        return s[t_ref_left] <= 0.0 && s[V_m] >= c.V_th;
+    }
+    static void emit(const constants& c, state& s) {
+        s[V_m] = c.V_reset;
+        s[t_ref_left] = c.t_ref;
+    }
+};
+
+}  // namespace brainsim::models

@@ -1,0 +1,154 @@
+#pragma once
+// Private machinery of engine::simulation: partition blocks (one population's neurons inside one
+// partition, templated on the model), synapse storage and the delivery kernels.
+
+#include <brainsim/engine/simulation.hpp>
+#include <brainsim/events/ring_buffer.hpp>
+#include <brainsim/events/spike.hpp>
+#include <brainsim/models/neuron_model.hpp>
+#include <brainsim/network/random.hpp>
+#include <brainsim/network/spec.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace brainsim::engine::detail {
+
+struct pop_rt {
+    std::string name, model;
+    std::uint64_t first_gid = 0, n = 0;
+    std::vector<std::string> receptors, state_vars;
+    std::vector<models::receptor_kind> receptor_kinds;
+    std::vector<double> params;
+    bool precise = false;
+};
+
+// Current-injecting devices, evaluated per step.
+struct current_device {
+    network::stimulus_spec::kind k;
+    std::int64_t start = 0, stop = 0;  // active for start <= step < stop
+    double amplitude = 0, period_steps = 0, width_steps = 0, omega = 0, phase = 0, offset = 0, mean = 0, sd = 0;
+    std::vector<std::int64_t> change_steps;
+    std::vector<double> amplitudes;
+    std::uint64_t stream = 0;
+    double dt = 0.1;
+    // value for all targets (not noise)
+    double value(std::int64_t step) const;
+};
+
+struct local_current {
+    const current_device* dev;
+    std::vector<std::uint32_t> targets;  // block-local
+    std::vector<std::uint64_t> gids;     // for noise keys
+};
+
+struct local_poisson {
+    double lambda = 0;  // expected events per step
+    std::uint32_t receptor = 0;
+    double weight = 0;
+    std::int64_t start = 0, stop = 0;  // window in arrival steps
+    std::uint64_t stream = 0;
+    std::vector<std::uint32_t> targets;
+    std::vector<std::uint64_t> gids;
+};
+
+struct local_spikegen {
+    std::vector<std::int64_t> steps;  // arrival steps, sorted
+    std::vector<double> offsets;      // arrival offsets in (0, dt]
+    std::uint32_t receptor = 0;
+    double weight = 0;
+    std::size_t next = 0;
+    std::vector<std::uint32_t> targets;
+};
+
+struct local_sampler {
+    std::size_t recorder;
+    int var;
+    std::int64_t interval;
+    std::vector<std::uint32_t> locals;  // block-local neuron
+    std::vector<std::uint32_t> cols;    // column in the recorder's rows
+};
+
+struct sampler_sink {
+    // rows for the current epoch: row q holds sample number first_q + q
+    std::int64_t first_q = 0;
+    std::size_t ncols = 0;
+    double* rows = nullptr;
+};
+
+struct run_env {
+    std::uint64_t seed = 0;
+    double dt = 0.1;
+    std::vector<sampler_sink>* sinks = nullptr;
+};
+
+class block_base {
+public:
+    virtual ~block_base() = default;
+
+    std::uint32_t pop = 0;
+    std::uint64_t begin = 0, end = 0, n = 0, first_gid = 0;  // pop-local range; gid of local 0
+    std::size_t R = 0, L = 0;
+    bool exact = false, precise = false;
+    double dt = 0.1;
+    std::vector<double> inv_scale;  // exact: 2^-k per receptor
+
+    event::delay_ring<double> ring_d;
+    event::delay_ring<std::uint64_t> ring_q;
+    std::vector<std::vector<event::timed_input>> ev_ring;  // precise schemes: L slots
+
+    std::vector<double> I_dc, I_ext, stim_in;
+    std::vector<local_current> currents;
+    std::vector<local_poisson> poissons;
+    std::vector<local_spikegen> spikegens;
+    std::vector<local_sampler> samplers;
+    std::vector<double> abs_w;  // sum |w| of incoming synapses per (neuron, receptor) (for exact scale)
+
+    virtual void init_states(const pop_rt& p, const network::population_spec& ps, std::uint64_t seed,
+                             std::uint32_t pop_index) = 0;
+    virtual void update(std::int64_t step, std::vector<event::spike>& out, const run_env& env) = 0;
+    virtual double get(std::size_t i, int var) const = 0;
+    virtual std::size_t state_bytes() const = 0;
+
+    void allocate_buffers(std::size_t slots);
+    // Fill I_ext (if time varying) and stim_in for step j; returns whether stim_in is used.
+    bool prepare_inputs(std::int64_t j, const run_env& env, bool events = true);
+    // For precise schemes: the stimulus events of step j as timed inputs.
+    void stimulus_events(std::int64_t j, const run_env& env, std::vector<event::timed_input>& evs);
+    const double* current_input() const { return (currents.empty() ? I_dc : I_ext).data(); }
+    void sample(std::int64_t j, const run_env& env);
+};
+
+std::unique_ptr<block_base> make_block(const std::string& model, std::size_t* R_out);
+
+// Synapses of one projection whose targets lie in one partition: CSR by pre-set index.
+struct syn_part {
+    std::vector<std::uint32_t> row;   // size n_pre_set + 1
+    std::vector<std::uint16_t> t16;   // block-local target (if the block has < 65536 neurons)
+    std::vector<std::uint32_t> t32;
+    std::vector<double> w;            // per-synapse weights (if not shared)
+    std::vector<std::uint64_t> wq;    // exact: quantised per-synapse weights
+    std::vector<std::uint8_t> d8;     // per-synapse delays in steps (if not shared)
+    std::vector<std::uint16_t> d16;
+    std::size_t bytes() const {
+        return row.capacity() * 4 + t16.capacity() * 2 + t32.capacity() * 4 + w.capacity() * 8 +
+               wq.capacity() * 8 + d8.capacity() + d16.capacity() * 2;
+    }
+    std::size_t size() const { return row.empty() ? 0 : row.back(); }
+};
+
+struct proj_rt {
+    std::uint32_t pre = 0, post = 0, receptor = 0;
+    std::vector<std::int64_t> pre_row_of;  // pop-local pre index -> row; empty = identity
+    bool shared_w = true, shared_d = true;
+    double w0 = 0;
+    std::uint64_t wq0 = 0;
+    std::int64_t d0 = 1;
+    int delay_width = 0;  // 0 shared, 8, 16
+    std::vector<syn_part> parts;  // per local partition
+};
+
+}  // namespace brainsim::engine::detail
