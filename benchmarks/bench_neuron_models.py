@@ -3,7 +3,8 @@
 For hh_traub (COBAHH), hh, adex and lif_multisyn: one neuron driven for 1 s at dt = 0.1 ms by a
 bias current and a sparse random stream of excitatory/inhibitory conductance events (fixed seed;
 ~400 events, so the time is the model's stepping, not the Python input handling), for each scheme
-(``adaptive`` at several rtol, ``exp_euler`` where available). Reports the wall time per
+(``adaptive`` = DOPRI5 and ``rk23`` = Bogacki-Shampine at several rtol, ``exp_euler`` where
+available). Reports the wall time per
 neuron-step and the spike-time error against the same run at rtol 1e-10 (which agrees with the
 SciPy DOP853 references in tests/data/models/ to < 1e-8 ms), plus, for hh_traub, the error on the
 SciPy reference case ``hh_traub_syn``.
@@ -49,8 +50,11 @@ def main(argv: list[str]) -> int:
     for model in ("hh_traub", "hh", "adex", "lif_multisyn"):
         ins = _inputs(model)
         methods = bs.neuron.model_info(model)["methods"]
-        tight = bs.simulate_neuron(model, {"rtol": 1e-10}, inputs=ins, current=bias[model], t_end=t_end, dt=dt)
+        tight = bs.simulate_neuron(model, {"rtol": 1e-10}, inputs=ins, current=bias[model], t_end=t_end, dt=dt,
+                                   method="adaptive")
         variants = [("adaptive", r) for r in (1e-3, 1e-4, 1e-6, 1e-8)]
+        if "rk23" in methods:
+            variants += [("rk23", r) for r in (1e-3, 1e-4, 1e-6)]
         if "exp_euler" in methods:
             variants.append(("exp_euler", None))
         for method, rtol in variants:
@@ -72,7 +76,8 @@ def main(argv: list[str]) -> int:
     # hh_traub on the SciPy reference case
     ref = next(c for c in json.loads((ROOT / "tests/data/models/models_reference.json").read_text())["cases"]
                if c["name"] == "hh_traub_syn")
-    for method, rtol in [("adaptive", 1e-3), ("adaptive", 1e-4), ("adaptive", 1e-6), ("exp_euler", None)]:
+    for method, rtol in [("rk23", 1e-3), ("rk23", 1e-4), ("rk23", 1e-6), ("adaptive", 1e-3), ("adaptive", 1e-4),
+                         ("adaptive", 1e-6), ("exp_euler", None)]:
         params = {} if rtol is None else {"rtol": rtol}
         r = bs.simulate_neuron("hh_traub", params, current=(ref["current_times"], ref["current_values"]),
                                inputs=[tuple(x) for x in ref["inputs"]], t_end=ref["t_end"], dt=0.1,

@@ -22,7 +22,8 @@ def test_models_are_registered_with_units_and_defaults():
     assert info["parameters"]["g_K"]["default"] == 3600.0
     assert info["parameters"]["g_L"]["default"] == 30.0
     assert info["parameters"]["celsius"]["default"] == 6.3
-    assert info["methods"] == ["adaptive", "exp_euler"]
+    assert info["methods"] == ["adaptive", "exp_euler", "rk23"]
+    assert neuron.model_info("hh_traub")["methods"] == ["rk23", "adaptive", "exp_euler"]
     assert info["receptors"]["exc"] == {"kind": "conductance", "weight_unit": "nS"}
     assert set(neuron.model_info("lif_multisyn")["receptors"]) == {
         "ampa", "gaba_a", "gaba_b", "nmda", "current_exp", "current_alpha"}
@@ -89,7 +90,7 @@ def test_unknown_model():
         ({"current": ([1.0, 0.5], [1.0, 2.0])}, "non-decreasing"),
         ({"current": ([1.0], [math.nan])}, "current.values"),
         ({"current": "strong"}, "current"),
-        ({"method": "rk4"}, "adaptive, exp_euler"),
+        ({"method": "rk4"}, "adaptive, exp_euler, rk23"),
         ({"record": ["V"]}, "V_m"),
         ({"initial": {"Vm": -60.0}}, "V_m"),
         ({"t_end": 10.05}, "multiple of dt"),

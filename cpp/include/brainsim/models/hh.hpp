@@ -58,7 +58,9 @@ struct hh: internal::hh_family<hh> {
         {"inh", receptor_kind::conductance, "nS"},
     }};
     // Integration schemes selectable with prepare(p, dt, method); index 0 is the default.
-    static constexpr std::array<std::string_view, 2> methods{"adaptive", "exp_euler"};
+    static constexpr std::array<std::string_view, 3> methods{"adaptive", "exp_euler", "rk23"};
+    static constexpr std::array<internal::hh_method, 3> method_ids{
+        internal::hh_method::adaptive, internal::hh_method::exp_euler, internal::hh_method::rk23};
 
     using constants = internal::hh_constants;
     using state = std::array<double, internal::HH_NVARS>;
@@ -67,14 +69,22 @@ struct hh: internal::hh_family<hh> {
         return std::abs(x / y) < 1e-6 ? y * (1.0 - x / y / 2.0) : x / (std::exp(x / y) - 1.0);
     }
 
+    // x / (e^(x/y) - 1) given ex = e^(x/y) (hh.mod's vtrap with the exponential passed in).
+    static double vtrap_e(double x, double y, double ex) {
+        return std::abs(x / y) < 1e-6 ? y * (1.0 - x / y / 2.0) : x / (ex - 1.0);
+    }
+
+    // The three exponentials with scale 10 mV share E = exp(-(V + 40)/10):
+    // exp(-(V + 35)/10) = E e^0.5 and exp(-(V + 55)/10) = E e^-1.5 (four exponentials, not six).
     static void rates(const constants& c, double V, double* ab) {
         const double q = c.q10;
-        ab[0] = q * 0.1 * vtrap(-(V + 40.0), 10.0);
-        ab[1] = q * 4.0 * std::exp(-(V + 65.0) / 18.0);
-        ab[2] = q * 0.07 * std::exp(-(V + 65.0) / 20.0);
-        ab[3] = q * 1.0 / (std::exp(-(V + 35.0) / 10.0) + 1.0);
-        ab[4] = q * 0.01 * vtrap(-(V + 55.0), 10.0);
-        ab[5] = q * 0.125 * std::exp(-(V + 65.0) / 80.0);
+        const double E = std::exp(-(V + 40.0) * 0.1);
+        ab[0] = q * 0.1 * vtrap_e(-(V + 40.0), 10.0, E);
+        ab[1] = q * 4.0 * std::exp(-(V + 65.0) * (1.0 / 18.0));
+        ab[2] = q * 0.07 * std::exp(-(V + 65.0) * 0.05);
+        ab[3] = q * 1.0 / (E * 1.6487212707001281468 + 1.0);            // e^0.5
+        ab[4] = q * 0.01 * vtrap_e(-(V + 55.0), 10.0, E * 0.22313016014842982893);  // e^-1.5
+        ab[5] = q * 0.125 * std::exp(-(V + 65.0) * 0.0125);
     }
 
     static constants prepare(const double* p, double dt, int method = 0) {
@@ -95,13 +105,10 @@ struct hh: internal::hh_family<hh> {
         c.V_spike = p[8];
         c.E_ex = p[9];
         c.E_in = p[10];
-        c.syn_ex = exp_kernel::make(p[11], dt);
-        c.syn_in = exp_kernel::make(p[12], dt);
         c.t_block = p[13];
         c.rtol = p[14];
         c.I_e = p[15];
-        c.dt = dt;
-        c.method = static_cast<internal::hh_method>(method);
+        prepare_common(c, p[11], p[12], dt, method);
         return c;
     }
 

@@ -6,11 +6,17 @@
 //   dx/dt   = alpha_x(V) (1 - x) - beta_x(V) x,   x in {m, h, n}
 //   g_ex, g_in: exponential conductance kernels (exact).
 //
-// Integration over one network step dt (selected per population by `prepare(p, dt, method)`):
-//  - "adaptive" (default): embedded Dormand-Prince 5(4) sub-steps with error control at the model
-//    parameter rtol; synaptic conductances are evaluated exactly at every stage time; the spike
-//    time is the upward crossing of V_spike located on the cubic Hermite interpolant of the
-//    accepted sub-step (an offset inside the network step, independent of dt).
+// Integration over one network step dt (selected per population by `prepare(p, dt, method)`; the
+// order of the names in Model::methods, index 0 = default, is mapped by Model::method_ids):
+//  - "adaptive": embedded Dormand-Prince 5(4) sub-steps (dopri5.hpp) with error control at the
+//    model parameter rtol; synaptic conductances are evaluated exactly at every stage time; the
+//    spike time is the upward crossing of V_spike located on the pair's 4th-order continuous
+//    extension (an offset inside the network step, independent of dt).
+//  - "rk23": embedded Bogacki-Shampine 3(2) sub-steps (rk23.hpp) at the same rtol, three rate
+//    evaluations per step instead of six; synaptic conductances exact at the stage times through
+//    decay factors that are precomputed for a full network step (the usual case for a quiet
+//    neuron) and otherwise computed once per attempted sub-step; spike time on the cubic Hermite
+//    interpolant of the sub-step. The cheap accurate scheme for networks (hh_traub's default).
 //  - "exp_euler": one exponential-Euler step per dt (the Brian2 scheme: each gate and V advanced
 //    by the exact solution of its own linear equation with the other variables frozen at the
 //    start of the step); spike time by linear interpolation. First order; fast.
@@ -19,6 +25,7 @@
 // ab = {alpha_m, beta_m, alpha_h, beta_h, alpha_n, beta_n} in 1/ms.
 
 #include <brainsim/models/detail/dopri5.hpp>
+#include <brainsim/models/detail/rk23.hpp>
 #include <brainsim/models/neuron_model.hpp>
 #include <brainsim/models/synapses.hpp>
 
@@ -28,7 +35,7 @@
 
 namespace brainsim::models::internal {
 
-enum class hh_method : int { adaptive = 0, exp_euler = 1 };
+enum class hh_method : int { adaptive = 0, exp_euler = 1, rk23 = 2 };
 
 struct hh_constants {
     double C = 1, g_Na = 0, g_K = 0, g_L = 0, E_Na = 0, E_K = 0, E_L = 0, E_ex = 0, E_in = 0;
@@ -36,6 +43,8 @@ struct hh_constants {
     double q10 = 1.0;  // hh: temperature factor of all rates
     double V_T = 0.0;  // hh_traub: threshold shift of the rate functions
     exp_kernel::constants syn_ex, syn_in;
+    // exp(-c_i dt / tau) at the rk23 stage offsets c_i = rk23_c (exact decay over a full step)
+    std::array<double, 4> rk23_decay_ex{1, 1, 1, 1}, rk23_decay_in{1, 1, 1, 1};
     hh_method method = hh_method::adaptive;
 };
 
@@ -46,6 +55,76 @@ template <class Model>
 struct hh_family {
     using constants = hh_constants;
     using state = std::array<double, HH_NVARS>;
+
+    // Common tail of Model::prepare: synaptic kernels, the method and the rk23 decay factors.
+    static void prepare_common(constants& c, double tau_ex, double tau_in, double dt, int method) {
+        if (!(method >= 0 && std::size_t(method) < Model::methods.size()))
+            throw config_error("method", std::to_string(method),
+                               "an index below " + std::to_string(Model::methods.size()),
+                               "model '" + std::string(Model::name) + "'");
+        c.dt = dt;
+        c.syn_ex = exp_kernel::make(tau_ex, dt);
+        c.syn_in = exp_kernel::make(tau_in, dt);
+        for (std::size_t i = 0; i < 4; ++i) {
+            c.rk23_decay_ex[i] = std::exp(-rk23_c[i] * dt / tau_ex);
+            c.rk23_decay_in[i] = std::exp(-rk23_c[i] * dt / tau_in);
+        }
+        c.method = Model::method_ids[std::size_t(method)];
+    }
+
+    // Stage-indexed right-hand side for rk23_advance: gates and V integrated, synaptic
+    // conductances exact at the stage times, g(t + c_i h) = g(t) exp(-c_i h / tau).
+    struct rk23_rhs {
+        const constants& c;
+        double I_ext;
+        double gex0, gin0;   // at the start of the network step (t = 0)
+        double t = 0.0, h = -1.0;
+        double gex_t, gin_t;  // at t
+        std::array<double, 4> fex{1, 1, 1, 1}, fin{1, 1, 1, 1};  // exp(-c_i h / tau)
+
+        rk23_rhs(const constants& cc, double I, double ge, double gi):
+            c(cc), I_ext(I), gex0(ge), gin0(gi), gex_t(ge), gin_t(gi) {}
+
+        void begin(double tn, double hn) {
+            if (tn != t) {
+                if (tn == t + h) {  // the step [t, t + h] was accepted
+                    gex_t *= fex[3];
+                    gin_t *= fin[3];
+                }
+                else {
+                    gex_t = gex0 * std::exp(-tn * c.syn_ex.inv_tau);
+                    gin_t = gin0 * std::exp(-tn * c.syn_in.inv_tau);
+                }
+                t = tn;
+            }
+            if (hn != h) {
+                h = hn;
+                if (hn == c.dt) {
+                    fex = c.rk23_decay_ex;
+                    fin = c.rk23_decay_in;
+                }
+                else {  // c = {0, 1/2, 3/4, 1}: powers of exp(-h / (4 tau))
+                    const double qe = std::exp(-0.25 * hn * c.syn_ex.inv_tau);
+                    const double qi = std::exp(-0.25 * hn * c.syn_in.inv_tau);
+                    fex[1] = qe * qe;
+                    fex[2] = fex[1] * qe;
+                    fex[3] = fex[1] * fex[1];
+                    fin[1] = qi * qi;
+                    fin[2] = fin[1] * qi;
+                    fin[3] = fin[1] * fin[1];
+                }
+            }
+        }
+        void operator()(int stage, const double* y, double* dy) const {
+            const double gex = gex_t * fex[std::size_t(stage)], gin = gin_t * fin[std::size_t(stage)];
+            double ab[6];
+            Model::rates(c, y[0], ab);
+            dy[0] = membrane_current(c, y[0], y[1], y[2], y[3], gex, gin, I_ext) / c.C;
+            dy[1] = ab[0] * (1.0 - y[1]) - ab[1] * y[1];
+            dy[2] = ab[2] * (1.0 - y[2]) - ab[3] * y[2];
+            dy[3] = ab[4] * (1.0 - y[3]) - ab[5] * y[3];
+        }
+    };
 
     // Total membrane current (pA, positive = depolarising) with all gates given.
     static double membrane_current(const constants& c, double V, double m, double h, double n, double gex,
@@ -120,6 +199,17 @@ struct hh_family {
                 }
             }
             s[V_M] = V1;
+        }
+        else if (c.method == hh_method::rk23) {
+            std::array<double, 4> y{s[V_M], s[M_GATE], s[H_GATE], s[N_GATE]};
+            const crossing_spec cs{c.V_spike, detect_from, false};
+            rk23_rhs rhs(c, I_ext, s[G_EX], s[G_IN]);
+            const advance_result a = rk23_advance(rhs, y, 0.0, c.dt, s[H_INT], c.rtol, cs, Model::name);
+            for (int k = 0; k < 4; ++k) s[V_M + k] = y[k];
+            if (a.crossed) {
+                r.spiked = true;
+                r.offset = a.t_cross;
+            }
         }
         else {
             const double gex0 = s[G_EX], gin0 = s[G_IN];
