@@ -231,6 +231,7 @@ void register_network(pybind11::module_& m) {
             d["min_delay_steps"] = r.min_delay_steps;
             d["max_delay_steps"] = r.max_delay_steps;
             d["partitions"] = r.partitions;
+            d["accumulators"] = r.accumulators;
             d["notes"] = r.notes;
             return d;
         });

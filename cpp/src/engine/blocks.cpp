@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -38,37 +39,75 @@ double current_device::value(std::int64_t step) const {
 void block_base::allocate_buffers(std::size_t slots) {
     L = slots;
     if (precise) ev_ring.assign(L, {});
-    else if (exact) ring_q = event::delay_ring<std::uint64_t>(L, n, R);
-    else ring_d = event::delay_ring<double>(L, n, R);
+    else {
+        switch (acc) {
+            case acc_kind::float64:
+                if (fast_parts > 1)
+                    ring_fast.assign(fast_parts, event::delay_ring<double>(L, n, R));
+                else ring_d = event::delay_ring<double>(L, n, R);
+                break;
+            case acc_kind::fixed64: ring_q = event::delay_ring<std::int64_t>(L, n, R); break;
+            case acc_kind::fixed128: ring_w = event::delay_ring<i128>(L, n, R); break;
+            case acc_kind::super: ring_s = event::delay_ring<numeric::superaccumulator>(L, n, R); break;
+        }
+    }
     I_ext.assign(n, 0.0);
     stim_in.assign(n * R, 0.0);
+    in_buf.assign(n * R, 0.0);
+    for (auto& ps: poissons) ps.sampler = std::make_shared<const poisson_sampler>(ps.lambda);
 }
 
-namespace {
-
-// Poisson(lambda) by inversion of one uniform (lambda <= 30; larger rates are split into pieces).
-inline std::uint32_t poisson_inversion(double lam, double emlam, double u) {
-    std::uint32_t k = 0;
-    double p = emlam, F = p;
-    while (u > F && k < 2000) {
-        ++k;
-        p *= lam / k;
-        F += p;
-    }
-    return k;
+std::size_t block_base::ring_bytes() const {
+    std::size_t b = ring_d.bytes() + ring_q.bytes() + ring_w.bytes() + ring_s.bytes();
+    for (const auto& r: ring_fast) b += r.bytes();
+    return b;
 }
 
+void block_base::note_weight(std::uint32_t r, double w) { keep_extremes(w_low[r], w_high[r], w); }
+
+void keep_extremes(double& low, double& high, double w) {
+    if (w == 0.0) return;
+    const auto low_exp = [](double x) {  // exponent of the lowest set bit of x != 0
+        const auto bits = std::bit_cast<std::uint64_t>(x);
+        const auto biased = static_cast<int>((bits >> 52) & 0x7ff);
+        std::uint64_t m = bits & ((std::uint64_t{1} << 52) - 1);
+        int e = -1074;
+        if (biased != 0) {
+            m |= std::uint64_t{1} << 52;
+            e = biased - 1075;
+        }
+        return e + std::countr_zero(m);
+    };
+    if (low == 0.0 || low_exp(w) < low_exp(low)) low = w;
+    if (std::fabs(w) > std::fabs(high)) high = w;
+}
+
+// Poisson(lambda) by inversion of one uniform (lambda <= 30; larger rates are split into pieces):
+// the smallest k with u <= F(k), F the CDF, at most poisson_cap. The CDF is tabulated once per
+// device (the recurrence p_k = p_{k-1} lambda / k, F_k = F_{k-1} + p_k), so a draw is a short
+// linear search without divisions; the table stops where F reaches 1 (u < 1 always stops there).
 struct poisson_sampler {
-    double lam_piece, em_piece;
-    int pieces;
+    double lam_piece = 0.0;
+    int pieces = 1;
+    std::vector<double> cdf;
     explicit poisson_sampler(double lam) {
-        pieces = std::max(1, static_cast<int>(std::ceil(lam / 30.0)));
+        pieces = std::max(1, static_cast<int>(std::ceil(lam / poisson_piece)));
         lam_piece = lam / pieces;
-        em_piece = std::exp(-lam_piece);
+        double p = std::exp(-lam_piece), F = p;
+        cdf.push_back(F);
+        for (std::uint32_t k = 1; k < poisson_cap && F < 1.0; ++k) {
+            p *= lam_piece / k;
+            F += p;
+            cdf.push_back(F);
+        }
+    }
+    std::uint32_t draw(double u) const {
+        std::uint32_t k = 0;
+        const auto K = static_cast<std::uint32_t>(cdf.size());
+        while (k < K && u > cdf[k]) ++k;
+        return k;  // == K only when K == poisson_cap
     }
 };
-
-}  // namespace
 
 bool block_base::prepare_inputs(std::int64_t j, const run_env& env, bool events) {
     if (!currents.empty()) {
@@ -95,45 +134,141 @@ bool block_base::prepare_inputs(std::int64_t j, const run_env& env, bool events)
         }
     }
     if (!events || (poissons.empty() && spikegens.empty())) return false;
-    std::fill(stim_in.begin(), stim_in.end(), 0.0);
-    for (auto& ps: poissons) {
-        if (j < ps.start || j >= ps.stop || ps.lambda <= 0.0) continue;
-        poisson_sampler smp(ps.lambda);
-        for (int piece = 0; piece < smp.pieces; ++piece) {
-            std::uint64_t cached = ~std::uint64_t{0};
-            std::array<std::uint64_t, 4> w{};
-            for (std::size_t m = 0; m < ps.targets.size(); ++m) {
-                std::uint64_t g = ps.gids[m];
-                if ((g >> 2) != cached) {
-                    cached = g >> 2;
-                    w = numeric::philox4x64_10::generate({static_cast<std::uint64_t>(j), cached,
-                                                          static_cast<std::uint64_t>(piece), 0},
-                                                         {env.seed, ps.stream});
+    // sink(target, receptor, count, weight, fixed weight)
+    auto run = [&](auto&& sink) {
+        for (auto& ps: poissons) {
+            if (j < ps.start || j >= ps.stop || ps.lambda <= 0.0) continue;
+            const poisson_sampler& smp = *ps.sampler;
+            for (int piece = 0; piece < smp.pieces; ++piece) {
+                std::uint64_t cached = ~std::uint64_t{0};
+                std::array<std::uint64_t, 4> w{};
+                for (std::size_t m = 0; m < ps.targets.size(); ++m) {
+                    std::uint64_t g = ps.gids[m];
+                    if ((g >> 2) != cached) {
+                        cached = g >> 2;
+                        w = numeric::philox4x64_10::generate({static_cast<std::uint64_t>(j), cached,
+                                                              static_cast<std::uint64_t>(piece), 0},
+                                                             {env.seed, ps.stream});
+                    }
+                    std::uint32_t k = smp.draw(numeric::u01_open(w[g & 3]));
+                    if (k) sink(ps.targets[m], ps.receptor, k, ps.weight, ps.wq);
                 }
-                std::uint32_t k = poisson_inversion(smp.lam_piece, smp.em_piece, numeric::u01_open(w[g & 3]));
-                if (k) stim_in[ps.targets[m] * R + ps.receptor] += k * ps.weight;
             }
         }
+        for (auto& sg: spikegens) {
+            while (sg.next < sg.steps.size() && sg.steps[sg.next] < j) ++sg.next;
+            for (std::size_t e = sg.next; e < sg.steps.size() && sg.steps[e] == j; ++e)
+                for (auto t: sg.targets) sink(t, sg.receptor, 1u, sg.weight, sg.wq);
+        }
+    };
+    switch (acc) {
+        case acc_kind::float64:
+            std::fill(stim_in.begin(), stim_in.end(), 0.0);
+            run([&](std::uint32_t t, std::uint32_t r, std::uint32_t k, double w, std::int64_t) {
+                stim_in[r * n + t] += k * w;
+            });
+            return true;
+        case acc_kind::fixed64:
+            run([&](std::uint32_t t, std::uint32_t r, std::uint32_t k, double, std::int64_t wq) {
+                ring_q.row(j, r)[t] += static_cast<std::int64_t>(k) * wq;  // exact: k * wq within the format bound
+            });
+            return false;
+        case acc_kind::fixed128:
+            run([&](std::uint32_t t, std::uint32_t r, std::uint32_t k, double, std::int64_t wq) {
+                ring_w.row(j, r)[t] += static_cast<i128>(k) * wq;
+            });
+            return false;
+        case acc_kind::super:
+            run([&](std::uint32_t t, std::uint32_t r, std::uint32_t k, double w, std::int64_t) {
+                ring_s.row(j, r)[t].add_product(static_cast<double>(k), w);  // the exact product
+            });
+            return false;
     }
-    for (auto& sg: spikegens) {
-        while (sg.next < sg.steps.size() && sg.steps[sg.next] < j) ++sg.next;
-        for (std::size_t e = sg.next; e < sg.steps.size() && sg.steps[e] == j; ++e)
-            for (auto t: sg.targets) stim_in[t * R + sg.receptor] += sg.weight;
+    return false;
+}
+
+void block_base::collect_input(std::int64_t j, bool stim) {
+    double* in = in_buf.data();
+    const std::size_t nn = n;
+    switch (acc) {
+        case acc_kind::float64:
+            if (fast_parts > 1) {
+                // fast: the private partial sums of the delivering threads, added in thread order
+                for (std::size_t r = 0; r < R; ++r) {
+                    double* o = in + r * nn;
+                    double* p0 = ring_fast[0].row(j, r);
+                    for (std::size_t i = 0; i < nn; ++i) { o[i] = p0[i]; p0[i] = 0.0; }
+                    for (std::size_t t = 1; t < ring_fast.size(); ++t) {
+                        double* p = ring_fast[t].row(j, r);
+                        for (std::size_t i = 0; i < nn; ++i) { o[i] += p[i]; p[i] = 0.0; }
+                    }
+                }
+            }
+            else {
+                double* row = ring_d.row(j);
+                for (std::size_t k = 0; k < nn * R; ++k) {
+                    in[k] = row[k];
+                    row[k] = 0.0;
+                }
+            }
+            if (stim)
+                for (std::size_t k = 0; k < nn * R; ++k) in[k] += stim_in[k];
+            return;
+        case acc_kind::fixed64:
+            for (std::size_t r = 0; r < R; ++r) {
+                std::int64_t* row = ring_q.row(j, r);
+                double* o = in + r * nn;
+                const double u = unscale[r];
+                if (u != 0.0) {
+                    // int64 -> double rounds once (to nearest even); the power-of-two scaling is exact
+                    // because the result stays in the normal range (checked when u was set)
+                    for (std::size_t i = 0; i < nn; ++i) {
+                        o[i] = static_cast<double>(row[i]) * u;
+                        row[i] = 0;
+                    }
+                }
+                else {
+                    for (std::size_t i = 0; i < nn; ++i) {
+                        o[i] = fmt[r].from_fixed(row[i]);
+                        row[i] = 0;
+                    }
+                }
+            }
+            return;
+        case acc_kind::fixed128:
+            for (std::size_t r = 0; r < R; ++r) {
+                i128* row = ring_w.row(j, r);
+                double* o = in + r * nn;
+                for (std::size_t i = 0; i < nn; ++i) {
+                    o[i] = fmt[r].from_fixed(row[i]);
+                    row[i] = 0;
+                }
+            }
+            return;
+        case acc_kind::super:
+            for (std::size_t r = 0; r < R; ++r) {
+                numeric::superaccumulator* row = ring_s.row(j, r);
+                double* o = in + r * nn;
+                for (std::size_t i = 0; i < nn; ++i) {
+                    o[i] = row[i].round();
+                    row[i].clear();
+                }
+            }
+            return;
     }
-    return true;
 }
 
 void block_base::stimulus_events(std::int64_t j, const run_env& env, std::vector<event::timed_input>& evs) {
     // Poisson events arrive on the grid (offset dt); spike generator events at their offsets.
     for (auto& ps: poissons) {
         if (j < ps.start || j >= ps.stop || ps.lambda <= 0.0) continue;
-        poisson_sampler smp(ps.lambda);
+        const poisson_sampler& smp = *ps.sampler;
         for (int piece = 0; piece < smp.pieces; ++piece) {
             for (std::size_t m = 0; m < ps.targets.size(); ++m) {
                 std::uint64_t g = ps.gids[m];
                 auto w = numeric::philox4x64_10::generate(
                     {static_cast<std::uint64_t>(j), g >> 2, static_cast<std::uint64_t>(piece), 0}, {env.seed, ps.stream});
-                std::uint32_t k = poisson_inversion(smp.lam_piece, smp.em_piece, numeric::u01_open(w[g & 3]));
+                std::uint32_t k = smp.draw(numeric::u01_open(w[g & 3]));
                 if (k) evs.push_back({ps.targets[m], ps.receptor, env.dt, k * ps.weight});
             }
         }
@@ -195,34 +330,18 @@ public:
             return;
         }
         const bool stim = prepare_inputs(j, env);
+        collect_input(j, stim);
         const double* I = current_input();
-        if (exact) update_grid<true>(j, out, stim, I);
-        else update_grid<false>(j, out, stim, I);
-        if (!samplers.empty()) sample(j, env);
-    }
-
-    template <bool Exact>
-    void update_grid(std::int64_t j, std::vector<event::spike>& out, bool stim, const double* I) {
-        auto* row = [&] {
-            if constexpr (Exact) return ring_q.row(j);
-            else return ring_d.row(j);
-        }();
-        std::array<double, NR> inv{};
-        if constexpr (Exact)
-            for (std::size_t r = 0; r < NR; ++r) inv[r] = inv_scale[r];
+        const double* in0 = in_buf.data();
         const std::uint64_t g0 = first_gid;
-        for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t nn = n;
+        for (std::size_t i = 0; i < nn; ++i) {
             std::array<double, NR> in;
-            for (std::size_t r = 0; r < NR; ++r) {
-                if constexpr (Exact) in[r] = static_cast<double>(static_cast<std::int64_t>(row[i * NR + r])) * inv[r];
-                else in[r] = row[i * NR + r];
-                row[i * NR + r] = 0;
-            }
-            if (stim)
-                for (std::size_t r = 0; r < NR; ++r) in[r] += stim_in[i * NR + r];
+            for (std::size_t r = 0; r < NR; ++r) in[r] = in0[r * nn + i];
             models::step_result res = M::step(c, s[i], in.data(), I[i]);
             if (res.spiked) out.push_back({j, g0 + i, res.offset});
         }
+        if (!samplers.empty()) sample(j, env);
     }
 
     // Hybrid scheme: exact propagation between the inputs of the step, spike times located inside

@@ -8,6 +8,8 @@
 #include <brainsim/models/neuron_model.hpp>
 #include <brainsim/network/random.hpp>
 #include <brainsim/network/spec.hpp>
+#include <brainsim/numeric/exact_accumulator.hpp>
+#include <brainsim/numeric/superaccumulator.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -45,10 +47,19 @@ struct local_current {
     std::vector<std::uint64_t> gids;     // for noise keys
 };
 
+// Poisson counts per step are drawn by inversion in pieces of expected count <= 30 and truncated at
+// poisson_cap events per piece (P(Poisson(30) > 200) < 1e-80: never observed, but it gives the exact
+// accumulation a hard bound on the number of additions per step).
+inline constexpr std::uint32_t poisson_cap = 200;
+inline constexpr double poisson_piece = 30.0;
+struct poisson_sampler;  // tabulated inversion (blocks.cpp)
+
 struct local_poisson {
     double lambda = 0;  // expected events per step
     std::uint32_t receptor = 0;
     double weight = 0;
+    std::int64_t wq = 0;  // exact: the weight in the receptor's fixed-point format
+    std::shared_ptr<const poisson_sampler> sampler;  // set by allocate_buffers
     std::int64_t start = 0, stop = 0;  // window in arrival steps
     std::uint64_t stream = 0;
     std::vector<std::uint32_t> targets;
@@ -60,6 +71,7 @@ struct local_spikegen {
     std::vector<double> offsets;      // arrival offsets in (0, dt]
     std::uint32_t receptor = 0;
     double weight = 0;
+    std::int64_t wq = 0;
     std::size_t next = 0;
     std::vector<std::uint32_t> targets;
 };
@@ -85,6 +97,25 @@ struct run_env {
     std::vector<sampler_sink>* sinks = nullptr;
 };
 
+using i128 = numeric::detail::i128;
+
+// How a block's ring buffers hold synaptic input (see simulation.hpp, "Determinism").
+enum class acc_kind : std::uint8_t {
+    float64,   // ordered / fast: double
+    fixed64,   // exact, every per-slot sum fits int64 (numeric::fixed_point_format::fits_int64)
+    fixed128,  // exact, sums need __int128; every single weight fits int64
+    super      // exact fallback: one superaccumulator per accumulator (weights too wide for 127 bits)
+};
+
+// Keep, of all weights seen, the one with the lowest set bit (low) and the largest magnitude (high);
+// 0 means none yet. These two determine a numeric::fixed_point_format.
+void keep_extremes(double& low, double& high, double w);
+
+inline void acc_add(double& a, double w) { a += w; }
+inline void acc_add(std::int64_t& a, std::int64_t w) { a += w; }
+inline void acc_add(i128& a, std::int64_t w) { a += w; }
+inline void acc_add(numeric::superaccumulator& a, double w) { a.add(w); }
+
 class block_base {
 public:
     virtual ~block_base() = default;
@@ -92,20 +123,31 @@ public:
     std::uint32_t pop = 0;
     std::uint64_t begin = 0, end = 0, n = 0, first_gid = 0;  // pop-local range; gid of local 0
     std::size_t R = 0, L = 0;
-    bool exact = false, precise = false;
+    bool precise = false;
+    acc_kind acc = acc_kind::float64;
+    unsigned fast_parts = 0;  // fast accumulation: number of private partial rings (0: ring_d only)
     double dt = 0.1;
-    std::vector<double> inv_scale;  // exact: 2^-k per receptor
+    std::vector<numeric::fixed_point_format> fmt;  // exact: per receptor
+    std::vector<double> unscale;  // fixed64: 2^-shift per receptor (0: use fmt.from_fixed)
 
     event::delay_ring<double> ring_d;
-    event::delay_ring<std::uint64_t> ring_q;
+    event::delay_ring<std::int64_t> ring_q;
+    event::delay_ring<i128> ring_w;
+    event::delay_ring<numeric::superaccumulator> ring_s;
+    std::vector<event::delay_ring<double>> ring_fast;     // fast: one per delivering thread
     std::vector<std::vector<event::timed_input>> ev_ring;  // precise schemes: L slots
 
+    std::vector<double> in_buf;  // input of the current step, receptor-major (r * n + i)
     std::vector<double> I_dc, I_ext, stim_in;
     std::vector<local_current> currents;
     std::vector<local_poisson> poissons;
     std::vector<local_spikegen> spikegens;
     std::vector<local_sampler> samplers;
-    std::vector<double> abs_w;  // sum |w| of incoming synapses per (neuron, receptor) (for exact scale)
+    // Build-time statistics for the exact format: incoming synapses per (receptor, neuron), and per
+    // receptor the weight with the lowest set bit and the largest magnitude (0: none yet).
+    std::vector<std::uint32_t> syn_count;
+    std::vector<double> w_low, w_high;
+    void note_weight(std::uint32_t r, double w);
 
     virtual void init_states(const pop_rt& p, const network::population_spec& ps, std::uint64_t seed,
                              std::uint32_t pop_index) = 0;
@@ -114,8 +156,13 @@ public:
     virtual std::size_t state_bytes() const = 0;
 
     void allocate_buffers(std::size_t slots);
-    // Fill I_ext (if time varying) and stim_in for step j; returns whether stim_in is used.
+    std::size_t ring_bytes() const;
+    // Fill I_ext (if time varying) and add the stimulus events of step j: exact kinds add them into
+    // ring slot j (fixed point or superaccumulator), float kinds into stim_in. Returns whether
+    // stim_in holds anything.
     bool prepare_inputs(std::int64_t j, const run_env& env, bool events = true);
+    // Read and clear ring slot j into in_buf (r * n + i), adding stim_in when `stim`.
+    void collect_input(std::int64_t j, bool stim);
     // For precise schemes: the stimulus events of step j as timed inputs.
     void stimulus_events(std::int64_t j, const run_env& env, std::vector<event::timed_input>& evs);
     const double* current_input() const { return (currents.empty() ? I_dc : I_ext).data(); }
@@ -129,8 +176,8 @@ struct syn_part {
     std::vector<std::uint32_t> row;   // size n_pre_set + 1
     std::vector<std::uint16_t> t16;   // block-local target (if the block has < 65536 neurons)
     std::vector<std::uint32_t> t32;
-    std::vector<double> w;            // per-synapse weights (if not shared)
-    std::vector<std::uint64_t> wq;    // exact: quantised per-synapse weights
+    std::vector<double> w;            // per-synapse weights (if not shared; float64 and super)
+    std::vector<std::int64_t> wq;     // fixed64/fixed128: per-synapse weights in fixed point
     std::vector<std::uint8_t> d8;     // per-synapse delays in steps (if not shared)
     std::vector<std::uint16_t> d16;
     std::size_t bytes() const {
@@ -145,7 +192,7 @@ struct proj_rt {
     std::vector<std::int64_t> pre_row_of;  // pop-local pre index -> row; empty = identity
     bool shared_w = true, shared_d = true;
     double w0 = 0;
-    std::uint64_t wq0 = 0;
+    std::int64_t wq0 = 0;
     std::int64_t d0 = 1;
     int delay_width = 0;  // 0 shared, 8, 16
     std::vector<syn_part> parts;  // per local partition

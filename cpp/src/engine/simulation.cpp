@@ -78,68 +78,90 @@ std::int64_t delay_steps(double d, double dt, const std::string& what, bool allo
 std::uint64_t part_begin(std::uint64_t n, unsigned p, unsigned P) { return n * p / P; }
 
 // ---------------------------------------------------------------------------------------------
-// Delivery kernels: one spike list of a source population into one partition's ring buffers.
+// Delivery kernels: a range of spikes of one source population into one ring buffer of one
+// partition. The inner loop walks one CSR row (contiguous targets, weights, delays) with no
+// per-synapse branch: the weight storage, target width and delay width are template parameters.
 
-template <typename Acc, typename Tgt, bool SharedW, int DW>
-void deliver_kernel(const proj_rt& pr, const syn_part& sp, block_base& b, const std::vector<event::spike>& spikes,
-                    std::uint64_t pre_first_gid, const Tgt* tgt) {
-    Acc* ring = [&] {
-        if constexpr (std::is_same_v<Acc, double>) return b.ring_d.data();
-        else return b.ring_q.data();
-    }();
-    const std::size_t R = b.R, nR = b.n * b.R, L = b.L;
-    Acc* base = ring + pr.receptor;
+struct ring_view {
+    std::size_t n = 0, R = 0, L = 0;
+};
+
+template <typename Acc, typename W, typename Tgt, bool SharedW, int DW>
+void deliver_kernel(const proj_rt& pr, const syn_part& sp, Acc* ring, ring_view rv, const event::spike* sb,
+                    const event::spike* se, std::uint64_t pre_first_gid, const Tgt* tgt, const W* wv, W w0) {
+    const std::size_t nR = rv.n * rv.R, L = rv.L;
+    Acc* base = ring + static_cast<std::size_t>(pr.receptor) * rv.n;
     const auto L64 = static_cast<std::int64_t>(L);
     const std::uint32_t* row = sp.row.data();
-    Acc w0;
-    if constexpr (std::is_same_v<Acc, double>) w0 = pr.w0;
-    else w0 = pr.wq0;
-    for (const auto& s: spikes) {
-        std::uint64_t src = s.gid - pre_first_gid;
+    const std::uint8_t* d8 = sp.d8.data();
+    const std::uint16_t* d16 = sp.d16.data();
+    for (const event::spike* s = sb; s != se; ++s) {
+        std::uint64_t src = s->gid - pre_first_gid;
         std::int64_t r = pr.pre_row_of.empty() ? static_cast<std::int64_t>(src) : pr.pre_row_of[src];
         if (r < 0) continue;
         const std::uint32_t beg = row[r], end = row[r + 1];
         if (beg == end) continue;
-        const std::size_t s0 = static_cast<std::size_t>(s.step % L64);
+        const std::size_t s0 = static_cast<std::size_t>(s->step % L64);
         if constexpr (DW == 0) {
-            std::size_t slot = s0 + static_cast<std::size_t>(pr.d0);
-            slot = slot % L;
+            std::size_t slot = (s0 + static_cast<std::size_t>(pr.d0)) % L;
             Acc* dst = base + slot * nR;
             for (std::uint32_t k = beg; k < end; ++k) {
-                Acc w;
-                if constexpr (SharedW) w = w0;
-                else if constexpr (std::is_same_v<Acc, double>) w = sp.w[k];
-                else w = sp.wq[k];
-                dst[static_cast<std::size_t>(tgt[k]) * R] += w;
+                if constexpr (SharedW) acc_add(dst[tgt[k]], w0);
+                else acc_add(dst[tgt[k]], wv[k]);
             }
         }
         else {
             for (std::uint32_t k = beg; k < end; ++k) {
-                std::size_t d;
-                if constexpr (DW == 8) d = sp.d8[k];
-                else d = sp.d16[k];
-                std::size_t slot = s0 + d;
+                std::size_t slot;
+                if constexpr (DW == 8) slot = s0 + d8[k];
+                else slot = s0 + d16[k];
                 if (slot >= L) slot -= L;
-                Acc w;
-                if constexpr (SharedW) w = w0;
-                else if constexpr (std::is_same_v<Acc, double>) w = sp.w[k];
-                else w = sp.wq[k];
-                base[slot * nR + static_cast<std::size_t>(tgt[k]) * R] += w;
+                Acc& dst = base[slot * nR + tgt[k]];
+                if constexpr (SharedW) acc_add(dst, w0);
+                else acc_add(dst, wv[k]);
             }
         }
     }
 }
 
-template <typename Acc, typename Tgt>
-void deliver_dispatch_w(const proj_rt& pr, const syn_part& sp, block_base& b, const std::vector<event::spike>& spikes,
-                        std::uint64_t g0, const Tgt* tgt) {
-    auto go = [&]<bool SW>() {
-        if (pr.delay_width == 0) deliver_kernel<Acc, Tgt, SW, 0>(pr, sp, b, spikes, g0, tgt);
-        else if (pr.delay_width == 8) deliver_kernel<Acc, Tgt, SW, 8>(pr, sp, b, spikes, g0, tgt);
-        else deliver_kernel<Acc, Tgt, SW, 16>(pr, sp, b, spikes, g0, tgt);
+template <typename Acc, typename W>
+void deliver_into(const proj_rt& pr, const syn_part& sp, Acc* ring, ring_view rv, const event::spike* sb,
+                  const event::spike* se, std::uint64_t g0, const W* wv, W w0) {
+    auto go = [&]<typename Tgt, bool SW>(const Tgt* tgt) {
+        if (pr.delay_width == 0) deliver_kernel<Acc, W, Tgt, SW, 0>(pr, sp, ring, rv, sb, se, g0, tgt, wv, w0);
+        else if (pr.delay_width == 8) deliver_kernel<Acc, W, Tgt, SW, 8>(pr, sp, ring, rv, sb, se, g0, tgt, wv, w0);
+        else deliver_kernel<Acc, W, Tgt, SW, 16>(pr, sp, ring, rv, sb, se, g0, tgt, wv, w0);
     };
-    if (pr.shared_w) go.template operator()<true>();
-    else go.template operator()<false>();
+    if (!sp.t16.empty()) {
+        if (pr.shared_w) go.template operator()<std::uint16_t, true>(sp.t16.data());
+        else go.template operator()<std::uint16_t, false>(sp.t16.data());
+    }
+    else {
+        if (pr.shared_w) go.template operator()<std::uint32_t, true>(sp.t32.data());
+        else go.template operator()<std::uint32_t, false>(sp.t32.data());
+    }
+}
+
+// All of one projection's spikes [sb, se) into block b's ring (or, for fast, its partial ring t).
+void deliver_block(const proj_rt& pr, const syn_part& sp, block_base& b, const event::spike* sb,
+                   const event::spike* se, std::uint64_t g0, int fast_part = -1) {
+    const ring_view rv{b.n, b.R, b.L};
+    switch (b.acc) {
+        case acc_kind::float64: {
+            double* ring = fast_part >= 0 ? b.ring_fast[static_cast<std::size_t>(fast_part)].data() : b.ring_d.data();
+            deliver_into<double, double>(pr, sp, ring, rv, sb, se, g0, sp.w.data(), pr.w0);
+            break;
+        }
+        case acc_kind::fixed64:
+            deliver_into<std::int64_t, std::int64_t>(pr, sp, b.ring_q.data(), rv, sb, se, g0, sp.wq.data(), pr.wq0);
+            break;
+        case acc_kind::fixed128:
+            deliver_into<i128, std::int64_t>(pr, sp, b.ring_w.data(), rv, sb, se, g0, sp.wq.data(), pr.wq0);
+            break;
+        case acc_kind::super:
+            deliver_into<numeric::superaccumulator, double>(pr, sp, b.ring_s.data(), rv, sb, se, g0, sp.w.data(), pr.w0);
+            break;
+    }
 }
 
 void deliver_precise(const proj_rt& pr, const syn_part& sp, block_base& b, const std::vector<event::spike>& spikes,
@@ -197,6 +219,7 @@ struct simulation::impl {
         sample_data data;
         std::vector<double> scratch;
         std::int64_t nrows = 0;
+        std::vector<std::vector<std::uint32_t>> cols_of_rank;  // columns sampled by each rank
     };
     std::vector<int> rec_kind;   // 0 spikes, 1 samples
     std::vector<std::size_t> rec_slot;
@@ -288,8 +311,11 @@ struct simulation::impl {
         if (gid >= (std::uint64_t{1} << 40)) throw config_error("n", std::to_string(gid), "< 2^40 neurons in total");
 
         // partitions
+        // automatic: fast uses one partition per thread and rank; exact and ordered (whose results do
+        // not depend on the partitioning) at least 8, and at least one per thread and rank
+        const unsigned workers = opt.threads * static_cast<unsigned>(comm.size());
         P = opt.partitions ? opt.partitions
-                           : (opt.accumulation == numeric::accumulation::fast ? opt.threads : 8u);
+                           : (opt.accumulation == numeric::accumulation::fast ? workers : std::max(8u, workers));
         rep.partitions = P;
         for (unsigned p = 0; p < P; ++p)
             if (static_cast<int>(p % static_cast<unsigned>(comm.size())) == comm.rank()) local_parts.push_back(p);
@@ -309,7 +335,9 @@ struct simulation::impl {
                 b->dt = dt;
                 b->precise = precise;
                 b->I_dc.assign(b->n, 0.0);
-                b->abs_w.assign(b->n * R, 0.0);
+                b->syn_count.assign(b->n * R, 0);
+                b->w_low.assign(R, 0.0);
+                b->w_high.assign(R, 0.0);
                 blocks[lp].push_back(std::move(b));
             }
         }
@@ -328,13 +356,14 @@ struct simulation::impl {
 
         build_projections();
         build_stimuli();
+        setup_accumulation();
         build_recorders();
 
         // ring buffers
         for (auto& row: blocks)
             for (auto& b: row) {
                 b->allocate_buffers(static_cast<std::size_t>(dmax + 1));
-                rep.ring_bytes += b->ring_d.bytes() + b->ring_q.bytes();
+                rep.ring_bytes += b->ring_bytes();
             }
         pending_by_pop.resize(pops.size());
     }
@@ -343,9 +372,6 @@ struct simulation::impl {
     void build_projections() {
         const std::size_t NL = local_parts.size();
         std::int64_t dmin_all = std::numeric_limits<std::int64_t>::max(), dmax_all = 0;
-        const bool exact = opt.accumulation == numeric::accumulation::exact && opt.integration == scheme::time_stepped;
-        // per population: smallest nonzero |w| exponent (for the exact fallback check)
-        std::vector<int> min_w_exp(pops.size(), std::numeric_limits<int>::max());
 
         for (std::size_t j = 0; j < spec.projections.size(); ++j) {
             const auto& ps = spec.projections[j];
@@ -454,7 +480,6 @@ struct simulation::impl {
 
             pr.parts.resize(NL);
             std::vector<std::int64_t> pmin(NL, std::numeric_limits<std::int64_t>::max()), pmax(NL, 0);
-            std::vector<int> pminexp(NL, std::numeric_limits<int>::max());
             pool->parallel_for(NL, [&](std::size_t lp) {
                 block_base& b = *blocks[lp][ps.post];
                 network::connect_request q;
@@ -517,12 +542,8 @@ struct simulation::impl {
                             }
                             w[s] = ws;
                         }
-                        b.abs_w[tl[s] * b.R + pr.receptor] += std::fabs(ws);
-                        if (ws != 0.0) {
-                            int e;
-                            std::frexp(ws, &e);
-                            pminexp[lp] = std::min(pminexp[lp], e);
-                        }
+                        ++b.syn_count[pr.receptor * b.n + tl[s]];
+                        if (!pr.shared_w) b.note_weight(pr.receptor, ws);
                         if (!pr.shared_d) {
                             std::int64_t ds;
                             if (Dl.k == value_spec::kind::array) ds = delay_steps(Dl.values[array_index(g.key[s])], dt, "delay");
@@ -542,6 +563,7 @@ struct simulation::impl {
                     }
                 }
                 // CSR by pre row, stable (keeps the canonical target order within a row)
+                if (pr.shared_w && m > 0) b.note_weight(pr.receptor, pr.w0);
                 syn_part& sp = pr.parts[lp];
                 sp.row.assign(n_pre + 1, 0);
                 std::size_t kept = 0;
@@ -577,9 +599,10 @@ struct simulation::impl {
                 }
             });
             if (!pr.shared_d && Dl.k != value_spec::kind::array) {
-                dmin_p = *std::min_element(pmin.begin(), pmin.end());
-                dmax_p = *std::max_element(pmax.begin(), pmax.end());
-                dmin_p = comm.min(dmin_p == std::numeric_limits<std::int64_t>::max() ? std::numeric_limits<std::int64_t>::max() : dmin_p);
+                // (a rank may own no partition: pmin/pmax are then empty)
+                dmin_p = pmin.empty() ? std::numeric_limits<std::int64_t>::max() : *std::min_element(pmin.begin(), pmin.end());
+                dmax_p = pmax.empty() ? 0 : *std::max_element(pmax.begin(), pmax.end());
+                dmin_p = comm.min(dmin_p);
                 dmax_p = comm.max(dmax_p);
             }
             if (!pr.shared_d) {
@@ -592,7 +615,6 @@ struct simulation::impl {
                 }
                 else pr.delay_width = 16;
             }
-            for (int e: pminexp) min_w_exp[ps.post] = std::min(min_w_exp[ps.post], e);
             if (dmax_p >= dmin_p) {
                 dmin_all = std::min(dmin_all, dmin_p);
                 dmax_all = std::max(dmax_all, dmax_p);
@@ -614,48 +636,103 @@ struct simulation::impl {
         rep.min_delay_steps = D;
         rep.max_delay_steps = dmax;
 
-        // exact accumulation: one scale 2^k per (population, receptor), from the largest possible
-        // per-slot sum; fallback to ordered when the smallest weight would keep < 24 bits.
+        rep.synapse_bytes = 0;
+        for (auto& pr: projs)
+            for (auto& sp: pr.parts) rep.synapse_bytes += sp.bytes();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Accumulation of synaptic input per population (see simulation.hpp, "Determinism").
+    // exact: one numeric::fixed_point_format per (population, receptor), built from the weights that
+    // can reach that receptor (synapses and stimulus events, over all ranks) and a bound N on the
+    // additions one accumulator receives per step: each synapse adds at most once to a given slot
+    // (its source spikes at most once per step and its delay is fixed), a Poisson stimulus at most
+    // pieces * poisson_cap times, a spike generator at most its largest number of events in one
+    // step. N is the largest per-neuron total. The format's proof (exact_accumulator.hpp) then gives
+    // exact integer sums; int64 when every sum fits, __int128 otherwise, and superaccumulators when no
+    // 127-bit format holds the weights.
+    void setup_accumulation() {
+        const bool exact = opt.accumulation == numeric::accumulation::exact && opt.integration == scheme::time_stepped;
+        const bool fast = opt.accumulation == numeric::accumulation::fast && opt.integration == scheme::time_stepped;
+        if (!exact) {
+            for (auto& row: blocks)
+                for (auto& b: row) {
+                    b->acc = acc_kind::float64;
+                    b->fast_parts = fast && opt.threads > 1 ? opt.threads : 0;
+                    std::vector<std::uint32_t>().swap(b->syn_count);
+                }
+            rep.accumulators.assign(pops.size(), "float64");
+            return;
+        }
+        // every rank contributes (w_low, w_high) per (population, receptor) and its local bound N
+        std::vector<double> ext;
+        std::vector<std::uint64_t> nmax;
         for (std::uint32_t k = 0; k < pops.size(); ++k) {
             const std::size_t R = pops[k].receptors.size();
-            std::vector<double> scale(R, 1.0), inv(R, 1.0);
-            bool use_exact = exact;
-            int wmin = static_cast<int>(comm.min(min_w_exp[k]));
             for (std::size_t r = 0; r < R; ++r) {
-                double B = 0.0;
-                for (auto& row: blocks)
-                    for (std::size_t i = 0; i < row[k]->n; ++i) B = std::max(B, row[k]->abs_w[i * R + r]);
-                int e = 0;
-                if (B > 0.0) std::frexp(B, &e);  // B < 2^e
-                e = static_cast<int>(comm.max(e));
-                int bits = 61 - e;  // |sum| < 2^e * 2^bits = 2^61
-                if (bits > 1000) bits = 1000;
-                if (wmin != std::numeric_limits<int>::max() && wmin + bits < 25) {
-                    if (use_exact)
-                        rep.notes.push_back("exact accumulation fell back to ordered for population '" + pops[k].name +
-                                            "': weights span too many binary orders of magnitude for 64-bit fixed point");
-                    use_exact = false;
+                std::vector<double> cand;
+                std::uint64_t N = 0;
+                for (auto& row: blocks) {
+                    const block_base& b = *row[k];
+                    cand.push_back(b.w_low[r]);
+                    cand.push_back(b.w_high[r]);
+                    for (std::size_t i = 0; i < b.n; ++i) N = std::max<std::uint64_t>(N, b.syn_count[r * b.n + i]);
                 }
-                scale[r] = std::ldexp(1.0, bits);
-                inv[r] = std::ldexp(1.0, -bits);
+                double lo = 0.0, hi = 0.0;
+                for (double w: cand) keep_extremes(lo, hi, w);
+                ext.push_back(lo);
+                ext.push_back(hi);
+                nmax.push_back(N);
             }
+        }
+        const auto all_ext = comm.all_gather(std::span<const double>(ext));
+        std::size_t idx = 0;
+        for (std::uint32_t k = 0; k < pops.size(); ++k) {
+            const std::size_t R = pops[k].receptors.size();
+            std::vector<numeric::fixed_point_format> fmts;
+            std::vector<double> unscale(R, 0.0);
+            acc_kind kind = acc_kind::fixed64;
+            for (std::size_t r = 0; r < R; ++r, ++idx) {
+                std::vector<double> ws;
+                for (int q = 0; q < comm.size(); ++q) {
+                    auto part = all_ext.part(q);
+                    ws.push_back(part[2 * idx]);
+                    ws.push_back(part[2 * idx + 1]);
+                }
+                const auto N = static_cast<std::size_t>(comm.max(static_cast<std::int64_t>(nmax[idx])));
+                auto f = numeric::make_fixed_point_format(ws, std::max<std::size_t>(N, 1));
+                if (!f.exact || f.max_exponent + f.shift > 63) {
+                    kind = acc_kind::super;
+                    rep.notes.push_back("exact accumulation for population '" + pops[k].name + "', receptor '" +
+                                        pops[k].receptors[r] + "' uses superaccumulators (" +
+                                        (f.exact ? std::string("single weights exceed 63 fixed-point bits") : f.reason) +
+                                        "): exact but slower and ~1 KB per accumulator");
+                }
+                else if (!f.fits_int64 && kind == acc_kind::fixed64) kind = acc_kind::fixed128;
+                if (f.exact && f.fits_int64 && f.shift <= 1022) unscale[r] = std::ldexp(1.0, -f.shift);
+                fmts.push_back(std::move(f));
+            }
+            rep.accumulators.push_back(kind == acc_kind::fixed64 ? "fixed64" : kind == acc_kind::fixed128 ? "fixed128" : "superaccumulator");
             for (auto& row: blocks) {
-                row[k]->exact = use_exact;
-                row[k]->inv_scale = inv;
-                std::vector<double>().swap(row[k]->abs_w);
+                block_base& b = *row[k];
+                b.acc = kind;
+                b.fmt = fmts;
+                b.unscale = unscale;
+                std::vector<std::uint32_t>().swap(b.syn_count);
+                if (kind == acc_kind::super) continue;
+                for (auto& ps: b.poissons) ps.wq = static_cast<std::int64_t>(fmts[ps.receptor].to_fixed(ps.weight));
+                for (auto& sg: b.spikegens) sg.wq = static_cast<std::int64_t>(fmts[sg.receptor].to_fixed(sg.weight));
             }
-            if (use_exact) {
-                for (auto& pr: projs) {
-                    if (pr.post != k) continue;
-                    const double sc = scale[pr.receptor];
-                    pr.wq0 = static_cast<std::uint64_t>(static_cast<std::int64_t>(std::llround(pr.w0 * sc)));
-                    for (auto& sp: pr.parts) {
-                        if (pr.shared_w) continue;
-                        sp.wq.resize(sp.w.size());
-                        for (std::size_t s = 0; s < sp.w.size(); ++s)
-                            sp.wq[s] = static_cast<std::uint64_t>(static_cast<std::int64_t>(std::llround(sp.w[s] * sc)));
-                        std::vector<double>().swap(sp.w);
-                    }
+            if (kind == acc_kind::super) continue;
+            for (auto& pr: projs) {
+                if (pr.post != k) continue;
+                const auto& f = fmts[pr.receptor];
+                pr.wq0 = f.representable(pr.w0) ? static_cast<std::int64_t>(f.to_fixed(pr.w0)) : 0;  // else no synapses
+                if (pr.shared_w) continue;
+                for (auto& sp: pr.parts) {
+                    sp.wq.resize(sp.w.size());
+                    for (std::size_t q = 0; q < sp.w.size(); ++q) sp.wq[q] = static_cast<std::int64_t>(f.to_fixed(sp.w[q]));
+                    std::vector<double>().swap(sp.w);
                 }
             }
         }
@@ -775,6 +852,10 @@ struct simulation::impl {
                         local_poisson x = lp;
                         x.targets = std::move(loc);
                         x.gids = std::move(gids);
+                        // exact format: the weight, and at most pieces * poisson_cap events per step
+                        b.note_weight(x.receptor, x.weight);
+                        const auto pieces = static_cast<std::uint32_t>(std::max(1.0, std::ceil(x.lambda / poisson_piece)));
+                        for (auto t: x.targets) b.syn_count[x.receptor * b.n + t] += pieces * poisson_cap;
                         b.poissons.push_back(std::move(x));
                     });
                     break;
@@ -805,6 +886,13 @@ struct simulation::impl {
                         if (loc.empty()) return;
                         local_spikegen x = sg;
                         x.targets = std::move(loc);
+                        b.note_weight(x.receptor, x.weight);
+                        std::uint32_t most = 0;  // most events in one step
+                        for (std::size_t e = 0, f = 0; e < x.steps.size(); e = f) {
+                            for (f = e; f < x.steps.size() && x.steps[f] == x.steps[e]; ++f) {}
+                            most = std::max(most, static_cast<std::uint32_t>(f - e));
+                        }
+                        for (auto t: x.targets) b.syn_count[x.receptor * b.n + t] += most;
                         b.spikegens.push_back(std::move(x));
                     });
                     break;
@@ -863,6 +951,9 @@ struct simulation::impl {
                 if (!ls.locals.empty()) b.samplers.push_back(std::move(ls));
             }
             sr.data.columns = sr.sum ? std::vector<std::uint64_t>{} : sr.columns;
+            sr.cols_of_rank.assign(static_cast<std::size_t>(comm.size()), {});
+            for (std::size_t c = 0; c < sr.columns.size(); ++c)
+                sr.cols_of_rank[static_cast<std::size_t>(rank_of(rs.population, sr.columns[c]))].push_back(static_cast<std::uint32_t>(c));
             rec_kind.push_back(1);
             rec_slot.push_back(slot);
             sample_recs.push_back(std::move(sr));
@@ -871,6 +962,8 @@ struct simulation::impl {
     }
 
     // ------------------------------------------------------------------------------------------
+    // Partition lp delivers every spike of the epoch into its own ring buffers (exact, ordered, and
+    // fast with one thread).
     void deliver(std::size_t lp) {
         auto& row = blocks[lp];
         for (const auto& pr: projs) {
@@ -881,15 +974,39 @@ struct simulation::impl {
             block_base& b = *row[pr.post];
             const std::uint64_t g0 = pops[pr.pre].first_gid;
             if (b.precise) deliver_precise(pr, sp, b, spikes, g0);
-            else if (b.exact) {
-                if (!sp.t16.empty()) deliver_dispatch_w<std::uint64_t>(pr, sp, b, spikes, g0, sp.t16.data());
-                else deliver_dispatch_w<std::uint64_t>(pr, sp, b, spikes, g0, sp.t32.data());
-            }
-            else {
-                if (!sp.t16.empty()) deliver_dispatch_w<double>(pr, sp, b, spikes, g0, sp.t16.data());
-                else deliver_dispatch_w<double>(pr, sp, b, spikes, g0, sp.t32.data());
+            else deliver_block(pr, sp, b, spikes.data(), spikes.data() + spikes.size(), g0);
+        }
+    }
+
+    // fast with T > 1 threads: thread t delivers the t-th contiguous share of each population's
+    // (unsorted) spike list into its private partial ring of every partition; collect_input adds
+    // the T partial sums in thread order. The rounding therefore depends on T (documented in
+    // simulation.hpp); no sorting and no write sharing.
+    void deliver_fast(std::size_t t, std::size_t T) {
+        for (const auto& pr: projs) {
+            const auto& spikes = pending_by_pop[pr.pre];
+            const std::size_t S = spikes.size();
+            const std::size_t lo = S * t / T, hi = S * (t + 1) / T;
+            if (lo == hi) continue;
+            const std::uint64_t g0 = pops[pr.pre].first_gid;
+            for (std::size_t lp = 0; lp < blocks.size(); ++lp) {
+                const syn_part& sp = pr.parts[lp];
+                if (sp.size() == 0) continue;
+                deliver_block(pr, sp, *blocks[lp][pr.post], spikes.data() + lo, spikes.data() + hi, g0,
+                              static_cast<int>(t));
             }
         }
+    }
+
+    // Partition of population-local index i (contiguous ranges part_begin(n, p, P)).
+    unsigned partition_of(std::uint64_t n, std::uint64_t i) const {
+        unsigned p = static_cast<unsigned>((i * P) / std::max<std::uint64_t>(n, 1));
+        while (p + 1 < P && part_begin(n, p + 1, P) <= i) ++p;
+        while (p > 0 && part_begin(n, p, P) > i) --p;
+        return p;
+    }
+    int rank_of(std::uint32_t pop, std::uint64_t i) const {
+        return static_cast<int>(partition_of(pops[pop].n, i) % static_cast<unsigned>(comm.size()));
     }
 
     std::uint32_t pop_of_gid(std::uint64_t g) const {
@@ -901,16 +1018,6 @@ struct simulation::impl {
         }
         return lo;
     }
-    bool owned(std::uint32_t pop, std::uint64_t local) const {
-        if (comm.size() == 1) return true;
-        // partition of `local`: largest p with part_begin(n, p) <= local
-        std::uint64_t n = pops[pop].n;
-        unsigned p = static_cast<unsigned>((local * P) / std::max<std::uint64_t>(n, 1));
-        while (p + 1 < P && part_begin(n, p + 1, P) <= local) ++p;
-        while (p > 0 && part_begin(n, p, P) > local) --p;
-        return static_cast<int>(p % static_cast<unsigned>(comm.size())) == comm.rank();
-    }
-
     void epoch(std::int64_t t0, std::int64_t De) {
         // sample rows for this epoch
         for (std::size_t r = 0; r < sample_recs.size(); ++r) {
@@ -921,8 +1028,13 @@ struct simulation::impl {
             sinks[r] = {qlo, sr.columns.size(), sr.scratch.data()};
         }
         run_env env{spec.seed, dt, &sinks};
+        const bool fast_split = !blocks.empty() && !blocks[0].empty() && blocks[0][0]->fast_parts > 1;
+        if (fast_split) {
+            const std::size_t T = blocks[0][0]->fast_parts;
+            pool->parallel_for(T, [&](std::size_t t) { deliver_fast(t, T); });
+        }
         pool->parallel_for(blocks.size(), [&](std::size_t lp) {
-            deliver(lp);
+            if (!fast_split) deliver(lp);
             auto& out = part_out[lp];
             for (std::int64_t j = t0; j < t0 + De; ++j)
                 for (auto& b: blocks[lp]) b->update(j, out, env);
@@ -941,7 +1053,7 @@ struct simulation::impl {
         if (sorted) std::sort(pending.begin(), pending.end(), event::spike_less);
         for (auto& v: pending_by_pop) v.clear();
         for (const auto& s: pending) pending_by_pop[pop_of_gid(s.gid)].push_back(s);
-        // record spikes (time-sorted by (step, gid))
+        // record spikes (time-sorted by (step, gid)); every rank holds every spike of the epoch
         if (!spike_recs.empty()) {
             const std::vector<event::spike>* src = &pending;
             if (!sorted) {
@@ -955,12 +1067,12 @@ struct simulation::impl {
                     if (s.gid < g0 || s.gid >= g0 + n) continue;
                     std::uint64_t i = s.gid - g0;
                     if (!sr.mask.empty() && !sr.mask[i]) continue;
-                    if (!owned(sr.pop, i)) continue;
                     sr.data.times.push_back(static_cast<double>(s.step) * dt + s.offset);
                     sr.data.ids.push_back(i);
                 }
             }
         }
+        if (comm.size() > 1) gather_samples();
         // samples
         for (auto& sr: sample_recs) {
             if (sr.nrows == 0) continue;
@@ -969,13 +1081,44 @@ struct simulation::impl {
             for (std::int64_t q = 0; q < sr.nrows; ++q) {
                 sr.data.times.push_back(static_cast<double>((qlo + q) * sr.interval) * dt);
                 const double* rowp = sr.scratch.data() + static_cast<std::size_t>(q) * nc;
-                if (sr.sum) {
-                    double acc = 0.0;  // fixed order: population index order
-                    for (std::size_t c = 0; c < nc; ++c)
-                        if (!std::isnan(rowp[c])) acc += rowp[c];
-                    sr.data.values.push_back(acc);
-                }
+                if (sr.sum) sr.data.values.push_back(population_sum(rowp, nc));
                 else sr.data.values.insert(sr.data.values.end(), rowp, rowp + nc);
+            }
+        }
+    }
+
+    // A population sum feeds results, so it follows the accumulation mode: exact sums every value
+    // exactly and rounds once (superaccumulator); ordered and fast add in population index order.
+    // Either way the result does not depend on threads, ranks or partitions.
+    double population_sum(const double* v, std::size_t nc) const {
+        if (opt.accumulation == numeric::accumulation::exact) return numeric::exact_sum(std::span<const double>(v, nc));
+        double acc = 0.0;
+        for (std::size_t c = 0; c < nc; ++c) acc += v[c];
+        return acc;
+    }
+
+    // Ranks: every rank samples only its own neurons; all-gather the epoch's rows so that every rank
+    // holds (and returns) the full recording. Which rank owns which column is known everywhere.
+    void gather_samples() {
+        if (sample_recs.empty()) return;
+        const int me = comm.rank();
+        std::vector<double> mine;
+        for (auto& sr: sample_recs) {
+            const std::size_t nc = sr.columns.size();
+            for (std::int64_t q = 0; q < sr.nrows; ++q)
+                for (auto c: sr.cols_of_rank[static_cast<std::size_t>(me)])
+                    mine.push_back(sr.scratch[static_cast<std::size_t>(q) * nc + c]);
+        }
+        auto g = comm.all_gather(std::span<const double>(mine));
+        for (int q = 0; q < comm.size(); ++q) {
+            if (q == me) continue;
+            auto part = g.part(q);
+            std::size_t k = 0;
+            for (auto& sr: sample_recs) {
+                const std::size_t nc = sr.columns.size();
+                for (std::int64_t row = 0; row < sr.nrows; ++row)
+                    for (auto c: sr.cols_of_rank[static_cast<std::size_t>(q)])
+                        sr.scratch[static_cast<std::size_t>(row) * nc + c] = part[k++];
             }
         }
     }
@@ -1037,9 +1180,23 @@ std::vector<double> simulation::get_state(std::uint32_t population, const std::s
     if (it == p.state_vars.end()) throw config_error("variable", "'" + variable + "'", "one of: " + join(p.state_vars));
     int v = static_cast<int>(it - p.state_vars.begin());
     std::vector<double> out(p.n, std::numeric_limits<double>::quiet_NaN());
+    std::vector<double> mine;
     for (auto& row: I.blocks) {
         auto& b = *row[population];
-        for (std::uint64_t i = 0; i < b.n; ++i) out[b.begin + i] = b.get(i, v);
+        for (std::uint64_t i = 0; i < b.n; ++i) {
+            out[b.begin + i] = b.get(i, v);
+            mine.push_back(out[b.begin + i]);
+        }
+    }
+    if (I.comm.size() > 1) {
+        // collective: rank q sent its blocks' values in partition order (partitions q, q + size, ...)
+        auto g = I.comm.all_gather(std::span<const double>(mine));
+        for (int q = 0; q < I.comm.size(); ++q) {
+            auto part = g.part(q);
+            std::size_t k = 0;
+            for (unsigned pp = static_cast<unsigned>(q); pp < I.P; pp += static_cast<unsigned>(I.comm.size()))
+                for (std::uint64_t i = part_begin(p.n, pp, I.P); i < part_begin(p.n, pp + 1, I.P); ++i) out[i] = part[k++];
+        }
     }
     return out;
 }

@@ -11,26 +11,31 @@
 
 using namespace brainsim;
 
-TEST(ring, slots_wrap_and_rows_are_contiguous) {
-    event::delay_ring<double> r(5, 3, 2);
+TEST(ring, slots_wrap_and_receptor_rows_are_contiguous) {
+    event::delay_ring<double> r(5, 3, 2);  // 5 slots, 3 neurons, 2 receptors
     r.add(7, 1, 0, 2.5);   // slot 2
     r.add(12, 1, 0, 1.0);  // slot 2 again (7 + 5)
-    r.add(8, 2, 1, -1.0);  // slot 3
+    r.add(8, 2, 1, -1.0);  // slot 3, receptor 1
     EXPECT_EQ(r.slot_of(7), 2u);
-    EXPECT_DOUBLE_EQ(r.row(7)[1 * 2 + 0], 3.5);
-    EXPECT_DOUBLE_EQ(r.row(8)[2 * 2 + 1], -1.0);
+    EXPECT_DOUBLE_EQ(r.row(7, 0)[1], 3.5);
+    EXPECT_DOUBLE_EQ(r.row(8)[1 * 3 + 2], -1.0);  // receptor-major: r * n + i
+    EXPECT_EQ(r.row(8, 1), r.row(8) + 3);
     EXPECT_EQ(r.row(13) - r.row(7), static_cast<std::ptrdiff_t>(3 * 2));
+    EXPECT_DOUBLE_EQ(r.row(9, 0)[0], 0.0);
 }
 
-TEST(ring, fixed_point_sum_is_exact_despite_intermediate_wraparound) {
-    // two's complement modular sums: an intermediate overflow of int64 cancels exactly
-    event::delay_ring<std::uint64_t> r(2, 1, 1);
-    const auto big = static_cast<std::uint64_t>(INT64_MAX);
-    r.add(0, 0, 0, big);
-    r.add(0, 0, 0, big);                                    // wraps
-    r.add(0, 0, 0, static_cast<std::uint64_t>(-INT64_MAX)); // back
-    r.add(0, 0, 0, static_cast<std::uint64_t>(std::int64_t{-5}));
-    EXPECT_EQ(static_cast<std::int64_t>(r.row(0)[0]), INT64_MAX - 5);
+TEST(ring, fixed_point_ring_sums_are_order_independent) {
+    // exact fixed-point slots: the same integer total for every order of the additions
+    const std::vector<std::int64_t> w{INT64_MAX / 4, -(INT64_MAX / 4) + 7, 3, -11, 1 << 20};
+    std::vector<std::int64_t> order(w);
+    std::sort(order.begin(), order.end());
+    std::int64_t expect = 0;
+    for (auto x: w) expect += x;
+    do {
+        event::delay_ring<std::int64_t> r(2, 1, 1);
+        for (auto x: order) r.add(1, 0, 0, x);
+        EXPECT_EQ(r.row(1, 0)[0], expect);
+    } while (std::next_permutation(order.begin(), order.end()));
 }
 
 TEST(events, spike_order_is_total_and_canonical) {

@@ -11,12 +11,27 @@
 //
 // Determinism. Connectivity, initial states and stimulus noise are keyed by (seed, stream, index),
 // never by partition, thread or rank. The summation of synaptic input into a ring-buffer slot is
-//   exact    integer fixed point (weights quantised once, at a scale chosen from the largest possible
-//            per-slot sum; the integer sum is exact and independent of order),
+//   exact    integer fixed point with numeric::fixed_point_format, one format per (population,
+//            receptor) built from every weight that can reach the receptor and a bound on the
+//            additions per slot (see setup_accumulation in cpp/src/engine/simulation.cpp): the
+//            integer sum is exact, so the input is the exact sum of the weights correctly rounded
+//            once, in any order. int64 accumulators when the bound allows, __int128 otherwise, and
+//            numeric::superaccumulator when no 127-bit format holds the weights. Stimulus events
+//            (Poisson, spike generators) are added into the same exact sums. Population sums are
+//            exact too.
 //   ordered  float64 in a canonical order: projection, then (step, source gid), then the synapse
-//            order inside the source's row (by target, multapses in generation order),
-//   fast     float64 in the order the partitions produced the spikes (depends on thread count).
+//            order inside the source's row (by target, multapses in generation order); stimulus
+//            events are added after the recurrent sum. Population sums in index order.
+//   fast     float64, spikes unsorted; with T > 1 threads the spikes of each population are split
+//            into T contiguous shares, thread t adds its share into a private partial buffer, and
+//            the T partial sums are added in thread order when the slot is read. The rounding (and
+//            so, eventually, the spikes) depends on T.
 // With exact or ordered, spikes and traces are bitwise identical for any thread/rank count.
+//
+// Ranks. Partition p lives on rank p mod size; each rank builds only its partitions' neurons,
+// synapses and ring buffers. Spikes are all-gathered every min-delay epoch, so every rank records
+// every spike; sampled state and population sums are all-gathered too, so take_spikes and
+// take_samples return the full recording on every rank.
 
 #include <brainsim/comm/communicator.hpp>
 #include <brainsim/network/spec.hpp>
@@ -37,8 +52,8 @@ std::string to_string(scheme s);
 struct run_options {
     unsigned threads = 1;
     numeric::accumulation accumulation = numeric::accumulation::exact;
-    // Logical partitions; 0 = automatic: 8 for exact/ordered (independent of threads), and equal to
-    // the thread count for fast.
+    // Logical partitions; 0 = automatic: max(8, threads x ranks) for exact/ordered (their results do
+    // not depend on it), threads x ranks for fast.
     unsigned partitions = 0;
     scheme integration = scheme::time_stepped;
 };
@@ -65,6 +80,9 @@ struct build_report {
     std::uint64_t ring_bytes = 0;
     std::int64_t min_delay_steps = 0, max_delay_steps = 0;
     unsigned partitions = 0;
+    // per population: how its synaptic input is accumulated: "float64" (ordered / fast), "fixed64",
+    // "fixed128" or "superaccumulator" (exact)
+    std::vector<std::string> accumulators;
     std::vector<std::string> notes;      // e.g. exact-accumulation fallbacks
 };
 
@@ -86,12 +104,13 @@ public:
     const run_options& options() const;
 
     // Recorded data since the last take (the buffers are handed over and cleared: bounded memory).
-    // Data are this rank's neurons only.
+    // Every rank holds the data of all neurons (gathered each epoch).
     spike_data take_spikes(std::size_t recorder);
     sample_data take_samples(std::size_t recorder);
     std::size_t n_recorders() const;
 
-    // Current state variable of a population, for this rank's neurons (NaN for others).
+    // Current state variable of a population, all neurons. With more than one rank this is a
+    // collective call (every rank must call it) that gathers the other ranks' neurons.
     std::vector<double> get_state(std::uint32_t population, const std::string& variable) const;
 
 private:
