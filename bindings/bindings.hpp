@@ -9,4 +9,5 @@ void register_solver(pybind11::module_& m);
 void register_neuron(pybind11::module_& m);
 void register_numeric(pybind11::module_& m);
 void register_network(pybind11::module_& m);
+void register_wholebrain(pybind11::module_& m);
 }  // namespace brainsim::py

@@ -8,4 +8,5 @@ PYBIND11_MODULE(_core, m) {
     brainsim::py::register_neuron(m);
     brainsim::py::register_numeric(m);
     brainsim::py::register_network(m);
+    brainsim::py::register_wholebrain(m);
 }

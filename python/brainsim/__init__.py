@@ -28,6 +28,10 @@ from .neuron import NeuronResult, StepCurrent, simulate_neuron  # noqa: E402
 from .numeric import Superaccumulator, exact_dot, exact_sum  # noqa: E402
 from .network import AllToAll, DCCurrent, Explicit, FixedInDegree, FixedOutDegree, FixedProbability, FixedTotalNumber, Network, NoiseCurrent, Normal, OneToOne, PiecewiseCurrent, PoissonInput, Population, PulseTrain, SinusoidalCurrent, SpikeTimes, Uniform  # noqa: E402
 from .results import NetworkResult  # noqa: E402
+from .connectome import Connectome  # noqa: E402
+from .wholebrain import Coupling, Lesion, Noise, Stimulus, WholeBrain, WholeBrainResult  # noqa: E402
+from .observe import BOLD, EEG, Signal  # noqa: E402
+from .models import models  # noqa: E402
 
 __version__ = _core.build_info()["version"]
 
@@ -40,21 +44,27 @@ def build_info() -> dict:
 
 __all__ = [
     "AllToAll",
+    "BOLD",
     "BrainsimError",
     "BrainsimIOError",
     "CommunicationError",
     "ConfigError",
+    "Connectome",
+    "Coupling",
     "DCCurrent",
     "DelayError",
+    "EEG",
     "Explicit",
     "FixedInDegree",
     "FixedOutDegree",
     "FixedProbability",
     "FixedTotalNumber",
     "InternalError",
+    "Lesion",
     "Network",
     "NetworkResult",
     "NeuronResult",
+    "Noise",
     "NoiseCurrent",
     "Normal",
     "NumericalError",
@@ -63,18 +73,23 @@ __all__ = [
     "PoissonInput",
     "Population",
     "PulseTrain",
+    "Signal",
     "SinusoidalCurrent",
     "SolveResult",
     "SpikeTimes",
     "StepCurrent",
+    "Stimulus",
     "Superaccumulator",
     "Uniform",
     "UnknownModelError",
+    "WholeBrain",
+    "WholeBrainResult",
     "build_info",
     "errors",
     "exact_dot",
     "exact_sum",
     "local_communicator",
+    "models",
     "mpi_communicator",
     "simulate_neuron",
     "solve",
