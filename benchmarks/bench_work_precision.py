@@ -9,6 +9,15 @@ t_end against tests/data/stiff (min over components of -log10 |rel err|, compone
 |ref| <= atol skipped), or for HH the worst spike-time error in ms against tests/data/hh.
 atol = rtol * scale as in tests/python/integration/test_stiff_problems.py.
 
+brainsim rows also give "work": rhs evaluations plus analytic Jacobians, LU decompositions and
+linear solves weighted by their measured cost relative to one rhs call for the HH neuron
+(benchmarks/hh_kernel_cost.cpp: 1.2, 0.7, 0.2), the unit of tests/python/integration/test_stiff_hh.py.
+
+HH cases: hh_10uA (6.3 degC, 10 uA/cm2 step, spike-time error), hh_26C_pulses (26.3 degC, 1 ms
+pulses every 20 ms, tests/data/hh/hh_stiff_spikes.json, spike-time error) and hh_synapses (fast
+0.1 ms + NMDA 100 ms synapses, max |V error| in mV at the release edges,
+tests/data/hh/hh_synapses_reference.json); each with RK4 at several fixed steps.
+
 Prints one JSON line per measurement, then a readable table.
     python benchmarks/bench_work_precision.py [--repeats 3] [--rtols 1e-4,1e-6,1e-8] [--problems ...]
 """
@@ -44,6 +53,9 @@ def _load(path: Path, name: str):
 
 PROB = _load(STIFF / "problems.py", "stiff_problems")
 HHREF = _load(HH / "make_hh_reference.py", "hh_reference")
+HHSTIFF = _load(HH / "make_hh_stiff_reference.py", "hh_stiff_reference")
+HHSYN = _load(HH / "make_hh_synapses_reference.py", "hh_synapses_reference")
+W = {"jac": 1.2, "lu": 0.7, "solve": 0.2}
 
 PROBLEMS = {
     # name: (brainsim name, data file, atol scale, numpy f, numpy jac)
@@ -85,10 +97,12 @@ def timed(fn, repeats):
 
 
 def run_brainsim(method, problem, t_end, rtol, atol, **kw):
-    r = solve(problem, method, t_end, rtol=rtol, atol=atol, record=False, **kw)
+    kw.setdefault("record", False)
+    r = solve(problem, method, t_end, rtol=rtol, atol=atol, **kw)
     s = r.stats
     return {"y_end": list(r.y_end), "rhs": s["rhs_evals"], "jac": s["jac_evals"], "lu": s["lu_decomps"],
-            "steps": s["accepted"], "rejected": s["rejected"], "spikes": r.spikes}
+            "steps": s["accepted"], "rejected": s["rejected"], "spikes": r.spikes, "y": r.y,
+            "work": r.weighted_work(**W)}
 
 
 def run_scipy(method, f, jac, y0, t0, t_end, rtol, atol):
@@ -111,11 +125,11 @@ def run_cvode(f, y0, t0, t_end, rtol, atol):
             "rejected": None}
 
 
-def hh_scipy(method, amp, rtol, atol):
+def hh_scipy(method, amp, rtol, atol, segments=None):
     """HH protocol with restarts at the current steps; spike times from solve_ivp events."""
     y = np.array([HHREF.V0, *HHREF.steady_state(HHREF.V0)])
     spikes, nfev, njev, nlu = [], 0, 0, 0
-    for a, b, i_ext in HHREF.segments(amp):
+    for a, b, i_ext in (segments if segments is not None else HHREF.segments(amp)):
         f, jac = HHREF.make_rhs(i_ext)
         sol = solve_ivp(f, (a, b), y, method=method, rtol=rtol, atol=atol, events=HHREF.v_cross,
                         jac=jac if method != "RK45" else None)
@@ -127,11 +141,61 @@ def hh_scipy(method, amp, rtol, atol):
     return {"y_end": list(y), "rhs": nfev, "jac": njev, "lu": nlu, "spikes": np.array(spikes)}
 
 
+def hh_scipy_q10(method, case, rtol, atol):
+    """The 26.3 degC pulse protocol (rates of make_hh_reference with its Q10 patched)."""
+    old = HHREF.Q10
+    HHREF.Q10 = case["q10"]
+    try:
+        return hh_scipy(method, None, rtol, atol, segments=HHSTIFF.pulse_segments(case))
+    finally:
+        HHREF.Q10 = old
+
+
+def syn_scipy(method, rtol, atol, t_pts):
+    y = np.array([HHREF.V0, *HHREF.steady_state(HHREF.V0), 0.0, 0.0])
+    pts = [0.0] + HHSYN.edges() + [HHSYN.PAR["t_end_ms"]]
+    ys, nfev, njev, nlu = [], 0, 0, 0
+    for k in range(len(pts) - 1):
+        a, b = pts[k], pts[k + 1]
+        if b <= a:
+            continue
+        T = HHSYN.PAR["transmitter_mM"] if k % 2 == 1 else 0.0
+        sol = solve_ivp(HHSYN.make_f(T), (a, b), y, method=method, rtol=rtol, atol=atol)
+        if sol.status != 0:
+            raise RuntimeError(sol.message)
+        nfev, njev, nlu = nfev + sol.nfev, njev + sol.njev, nlu + sol.nlu
+        y = sol.y[:, -1]
+        ys.append(list(y))
+    return {"y_end": list(y), "rhs": nfev, "jac": njev, "lu": nlu, "y": np.array(ys)}
+
+
+def _cvode_rhs(f):
+    def rhs(t, yy, yp):
+        yp[:] = f(t, yy)
+    return rhs
+
+
+def syn_cvode(rtol, atol):
+    y = np.array([HHREF.V0, *HHREF.steady_state(HHREF.V0), 0.0, 0.0])
+    pts = [0.0] + HHSYN.edges() + [HHSYN.PAR["t_end_ms"]]
+    ys, nfev, njev = [], 0, 0
+    for k in range(len(pts) - 1):
+        a, b = pts[k], pts[k + 1]
+        T = HHSYN.PAR["transmitter_mM"] if k % 2 == 1 else 0.0
+        r = CVODE(_cvode_rhs(HHSYN.make_f(T)), rtol=rtol, atol=atol, method="BDF", max_num_steps=10_000_000).solve(np.array([a, b]), y)
+        if not r.success:
+            raise RuntimeError(r.message)
+        nfev, njev = nfev + int(r.nfev), njev + int(r.njev)
+        y = np.array(r.y[-1])
+        ys.append(list(y))
+    return {"y_end": list(y), "rhs": nfev, "jac": njev, "lu": None, "y": np.array(ys)}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--rtols", default="1e-4,1e-6,1e-8")
-    ap.add_argument("--problems", default="rober,hires,vdpol,orego,e5,hh")
+    ap.add_argument("--problems", default="rober,hires,vdpol,orego,e5,hh,hh_26C_pulses,hh_synapses")
     ap.add_argument("--no-scipy", action="store_true")
     args = ap.parse_args(argv)
     rtols = [float(x) for x in args.rtols.split(",")]
@@ -142,12 +206,13 @@ def main(argv=None):
                "median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
                "repeats": len(times), "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
                "rhs_evals": _int(res.get("rhs")), "jac_evals": _int(res.get("jac")),
-               "lu_decomps": _int(res.get("lu")), "steps": _int(res.get("steps")), acc_kind: float(acc)}
+               "lu_decomps": _int(res.get("lu")), "steps": _int(res.get("steps")), acc_kind: float(acc),
+               "work_rhs_equiv": res.get("work")}
         print(json.dumps(rec), flush=True)
         rows.append(rec)
 
     for name in args.problems.split(","):
-        if name == "hh":
+        if name.startswith("hh"):
             continue
         bname, fname, scale, f, jac = PROBLEMS[name]
         ref = json.loads((STIFF / fname).read_text())
@@ -193,18 +258,71 @@ def main(argv=None):
                                args.repeats)
             emit("hh_10uA", f"brainsim.rk4(h={h})", None, res, times, sp_err(res["spikes"]), "spike_err_ms")
 
+    if "hh_26C_pulses" in args.problems.split(","):
+        case = json.loads((HH / "hh_stiff_spikes.json").read_text())["cases"][0]
+        params = {"amplitude": case["amplitude_pA"], "celsius": case["celsius_degC"],
+                  "pulse_period": case["pulse_period_ms"], "pulse_width": case["pulse_width_ms"],
+                  "t_on": case["t_on_ms"], "t_off": case["t_off_ms"]}
+        ref_sp = np.array(case["spike_times_ms"])
+
+        def sp_err2(sp):
+            sp = np.asarray(sp)
+            return float(np.max(np.abs(sp - ref_sp))) if len(sp) == len(ref_sp) else float("inf")
+
+        for rtol in rtols:
+            impls = [(f"brainsim.{m}", lambda m=m: run_brainsim(m, "hh", case["t_end_ms"], rtol, rtol, params=params))
+                     for m in ["rodas3", "rodas4"]]
+            if not args.no_scipy:
+                impls += [(f"scipy.{m}", lambda m=m: hh_scipy_q10(m, case, rtol, rtol)) for m in ["Radau", "BDF", "LSODA"]]
+            for impl, fn in impls:
+                res, times = timed(fn, args.repeats if impl.startswith("brainsim") else 1)
+                emit("hh_26C_pulses", impl, rtol, res, times, sp_err2(res["spikes"]), "spike_err_ms")
+        for h in [0.04, 0.02, 0.01, 0.005]:
+            res, times = timed(lambda h=h: run_brainsim("rk4", "hh", case["t_end_ms"], 1e-6, 1e-6, h=h, params=params),
+                               args.repeats)
+            emit("hh_26C_pulses", f"brainsim.rk4(h={h})", None, res, times, sp_err2(res["spikes"]), "spike_err_ms")
+
+    if "hh_synapses" in args.problems.split(","):
+        syn = json.loads((HH / "hh_synapses_reference.json").read_text())
+        yref = np.array(syn["y"])
+
+        def v_err(y):
+            y = np.asarray(y)
+            return float(np.max(np.abs(y[:, 0] - yref[:, 0]))) if y.shape == yref.shape else float("inf")
+
+        t_end = syn["parameters"]["t_end_ms"]
+        for rtol in rtols:
+            impls = [(f"brainsim.{m}", lambda m=m: run_brainsim(m, "hh_synapses", t_end, rtol, rtol, record=True,
+                                                                t_eval=syn["t_ms"]))
+                     for m in ["rodas3", "rodas4"]]
+            if not args.no_scipy:
+                impls += [(f"scipy.{m}", lambda m=m: syn_scipy(m, rtol, rtol, syn["t_ms"])) for m in ["Radau", "BDF", "LSODA"]]
+                if HAVE_CVODE:
+                    impls.append(("sundials.CVODE", lambda: syn_cvode(rtol, rtol)))
+            for impl, fn in impls:
+                res, times = timed(fn, args.repeats if impl.startswith("brainsim") else 1)
+                emit("hh_synapses", impl, rtol, res, times, v_err(res["y"]), "v_err_mV")
+        for h in [0.13, 0.1, 0.05, 0.02]:
+            res, times = timed(lambda h=h: run_brainsim("rk4", "hh_synapses", t_end, 1e-6, 1e-6, h=h, record=True,
+                                                        t_eval=syn["t_ms"]), args.repeats)
+            emit("hh_synapses", f"brainsim.rk4(h={h})", None, res, times, v_err(res["y"]), "v_err_mV")
+
     print()
-    hdr = f"{'case':9s} {'impl':22s} {'rtol':>7s} {'rhs':>9s} {'jac':>7s} {'lu':>7s} {'median_ms':>10s} {'accuracy':>10s}"
+    hdr = (f"| {'case':13s} | {'impl':22s} | {'rtol':>7s} | {'rhs':>9s} | {'jac':>7s} | {'lu':>7s} | {'work':>9s} | "
+           f"{'median_ms':>10s} | {'accuracy':>10s} |")
     print(hdr)
-    print("-" * len(hdr))
+    print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
     for r in rows:
-        acc = r.get("digits", r.get("spike_err_ms"))
+        acc = r.get("digits", r.get("spike_err_ms", r.get("v_err_mV")))
         acc_s = f"{acc:10.2f}" if "digits" in r else f"{acc:10.2e}"
         rt = "" if r["rtol"] is None else f"{r['rtol']:.0e}"
         lu = "" if r["lu_decomps"] is None else str(r["lu_decomps"])
-        print(f"{r['case']:9s} {r['impl']:22s} {rt:>7s} {r['rhs_evals']!s:>9} {r['jac_evals']!s:>7} {lu:>7s} "
-              f"{1e3 * r['median_s']:10.2f} {acc_s}")
-    print("accuracy: significant digits at t_end (stiff problems) or worst spike-time error in ms (hh)")
+        wk = "" if r.get("work_rhs_equiv") is None else f"{r['work_rhs_equiv']:.0f}"
+        print(f"| {r['case']:13s} | {r['impl']:22s} | {rt:>7s} | {r['rhs_evals']!s:>9} | {r['jac_evals']!s:>7} | {lu:>7s} | "
+              f"{wk:>9s} | {1e3 * r['median_s']:10.2f} | {acc_s} |")
+    print("accuracy: significant digits at t_end (stiff problems), worst spike-time error in ms (hh_10uA, "
+          "hh_26C_pulses) or max |V error| in mV at the release edges (hh_synapses); work: brainsim rhs-equivalents "
+          "(Jacobian 1.2, LU 0.7, solve 0.2 rhs)")
     if not HAVE_CVODE:
         print("sundials.CVODE skipped: scikit-sundae not importable", file=sys.stderr)
 

@@ -53,7 +53,8 @@ void register_solver(pybind11::module_& m) {
            std::vector<double> atol, double h, bool fixed_step, double h_max, std::map<std::string, double> params,
            std::vector<double> y0, std::vector<double> t_eval,
            std::vector<std::tuple<std::size_t, double, int>> events, std::string jacobian, std::size_t max_steps,
-           bool record) {
+           bool record, std::string controller, double safety, double fac_min, double fac_max,
+           bool restart_at_breakpoints) {
             solver::solve_options o;
             o.method = method;
             o.t0 = t0;
@@ -70,6 +71,11 @@ void register_solver(pybind11::module_& m) {
             o.jacobian = std::move(jacobian);
             o.max_steps = max_steps;
             o.record = record;
+            o.controller = std::move(controller);
+            o.safety = safety;
+            o.fac_min = fac_min;
+            o.fac_max = fac_max;
+            o.restart_at_breakpoints = restart_at_breakpoints;
             solver::solve_result r;
             {
                 pybind11::gil_scoped_release release;
@@ -103,7 +109,9 @@ void register_solver(pybind11::module_& m) {
         pybind11::arg("problem"), pybind11::arg("method"), pybind11::arg("t0"), pybind11::arg("t_end"),
         pybind11::arg("rtol"), pybind11::arg("atol"), pybind11::arg("h"), pybind11::arg("fixed_step"),
         pybind11::arg("h_max"), pybind11::arg("params"), pybind11::arg("y0"), pybind11::arg("t_eval"),
-        pybind11::arg("events"), pybind11::arg("jacobian"), pybind11::arg("max_steps"), pybind11::arg("record"));
+        pybind11::arg("events"), pybind11::arg("jacobian"), pybind11::arg("max_steps"), pybind11::arg("record"),
+        pybind11::arg("controller") = "gustafsson", pybind11::arg("safety") = 0.9, pybind11::arg("fac_min") = 0.2,
+        pybind11::arg("fac_max") = 6.0, pybind11::arg("restart_at_breakpoints") = true);
 }
 
 }  // namespace brainsim::py

@@ -7,7 +7,9 @@
 Problems (``problems()``): the stiff test problems ``rober``, ``hires``, ``vdpol`` (mu = 1000,
 y1' = y2, y2' = mu (1 - y1^2) y2 - y1), ``vdpol_scaled`` (eps = 1e-6), ``orego``, ``e5``; the
 Hodgkin-Huxley neuron ``hh`` with a step current (state V [mV], m, h, n; parameters in pF, nS,
-mV, pA, ms, degC); and problems with known solutions for order tests (``linear_rotation``,
+mV, pA, ms, degC; a step current or a pulse train); ``hh_synapses``, the same neuron with a fast
+(tau 0.1 ms) and an NMDA (tau 100 ms) kinetic synapse driven by transmitter pulses (state V, m,
+h, n, s_fast, s_nmda); and problems with known solutions for order tests (``linear_rotation``,
 ``prothero_robinson``, ``coupled_decay``, ``log_decay``).
 
 Methods (``methods()``): fixed step ``euler``, ``rk4``, ``exp_euler`` (need ``h``); Rosenbrock
@@ -64,6 +66,14 @@ class SolveResult:
         analytic = s["jac_evals"] if s["jac_rhs_evals"] == 0 else 0
         return float(s["rhs_evals"] + n * analytic)
 
+    def weighted_work(self, jac: float, lu: float, solve: float) -> float:
+        """Work in rhs evaluations with measured relative costs: each analytic Jacobian counts
+        ``jac``, each LU decomposition ``lu`` and each linear solve ``solve`` rhs evaluations
+        (finite-difference Jacobians are already in ``rhs_evals``)."""
+        s = self.stats
+        analytic = s["jac_evals"] if s["jac_rhs_evals"] == 0 else 0
+        return float(s["rhs_evals"] + jac * analytic + lu * s["lu_decomps"] + solve * s["lin_solves"])
+
 
 def problems() -> list[str]:
     """Names of the built-in problems."""
@@ -96,6 +106,13 @@ def _floats(x: Any, what: str) -> list[float]:
     if a.ndim != 1:
         raise ConfigError(f"invalid value of shape {a.shape} for '{what}' (allowed: a scalar or a 1-d sequence)")
     return [float(v) for v in a]
+
+
+def _float(x: Any, what: str) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        raise ConfigError(f"invalid value {x!r} for '{what}' (allowed: a number)") from None
 
 
 def _params(params: Mapping[str, float] | None) -> dict[str, float]:
@@ -162,6 +179,11 @@ def solve(
     jacobian: str = "analytic",
     max_steps: int = 50_000_000,
     record: bool = True,
+    controller: str = "gustafsson",
+    safety: float = 0.9,
+    fac_min: float = 0.2,
+    fac_max: float = 6.0,
+    restart_at_breakpoints: bool = True,
 ) -> SolveResult:
     """Integrate built-in problem ``problem`` from ``t0`` to ``t_end`` (default: the problem's).
 
@@ -171,7 +193,12 @@ def solve(
     :func:`problem_info`). ``t_eval``: output times (dense output); default every step.
     ``events``: threshold crossings to locate, each ``(component, threshold, direction)`` with
     component a name or index and direction 'up' (default), 'down' or 'both'; for ``hh`` the
-    default is ``[("V", 0.0, "up")]`` (spikes). ``jacobian``: 'analytic' or 'fd'.
+    default is ``[("V", 0.0, "up")]`` (spikes; also for ``hh_synapses``). ``jacobian``: 'analytic' or 'fd'.
+    ``controller`` ('gustafsson': predictive PI of Gustafsson, the default; 'standard': I
+    controller), ``safety`` in (0, 1], ``fac_min`` in (0, 1), ``fac_max`` > 1: step-size control of
+    the adaptive Rosenbrock methods (h_new / h in [fac_min, fac_max]). ``restart_at_breakpoints``:
+    after a jump of the right-hand side (a problem breakpoint, e.g. a current step) cap the first
+    step by a fresh starting-step estimate and reset the controller history (default True).
 
     Raises UnknownModelError (problem), ConfigError (method, tolerances, h, params, y0, t_eval,
     events) and NumericalError (step size underflow, non-finite state).
@@ -181,7 +208,7 @@ def solve(
     p = _params(params)
     info = _core.solver_problem_info(problem, p)
     components = list(info["components"])
-    if events is None and problem == "hh":
+    if events is None and problem in ("hh", "hh_synapses"):
         events = [("V", 0.0, "up")]
     ev = _events(events, components)
     t_end_f = math.nan if t_end is None else float(t_end)
@@ -193,7 +220,9 @@ def solve(
         raise ConfigError(f"invalid value {max_steps!r} for 'max_steps' (allowed: a positive integer)")
     d = _core.solver_solve(problem, method, float(t0), t_end_f, _floats(rtol, "rtol"), _floats(atol, "atol"),
                            h_f, bool(fixed_step), h_max_f, p, y0_l, te_l, ev, _name(jacobian, "jacobian"),
-                           int(max_steps), bool(record))
+                           int(max_steps), bool(record), _name(controller, "controller"),
+                           _float(safety, "safety"), _float(fac_min, "fac_min"), _float(fac_max, "fac_max"),
+                           bool(restart_at_breakpoints))
     return SolveResult(problem=d["problem"], method=d["method"], components=list(d["components"]),
                        t=d["t"], y=d["y"], t_end=float(d["t_end"]), y_end=d["y_end"], stats=dict(d["stats"]),
                        events=list(d["events"]))

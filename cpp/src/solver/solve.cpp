@@ -69,7 +69,7 @@ std::vector<parameter_info> apply_params(P& p, const std::vector<param_def<P>>& 
 
 const std::vector<std::string>& all_problems() {
     static const std::vector<std::string> v{"rober", "hires", "vdpol", "vdpol_scaled", "orego", "e5", "hh",
-                                            "linear_rotation", "prothero_robinson", "coupled_decay", "log_decay"};
+                                            "hh_synapses", "linear_rotation", "prothero_robinson", "coupled_decay", "log_decay"};
     return v;
 }
 const std::vector<std::string>& all_methods() {
@@ -138,14 +138,62 @@ auto with_problem(const std::string& name, const std::map<std::string, double>& 
              {"amplitude", &hh::amplitude, "pA", "step current amplitude (10 uA/cm2 = 1000 pA)", check::finite},
              {"t_on", &hh::t_on, "ms", "step current onset", check::finite},
              {"t_off", &hh::t_off, "ms", "step current offset", check::finite},
-             {"V_init", &hh::V_init, "mV", "initial V (gates at steady state there)", check::finite}},
+             {"V_init", &hh::V_init, "mV", "initial V (gates at steady state there)", check::finite},
+             {"pulse_period", &hh::pulse_period, "ms",
+              "0: one step current on [t_on, t_off); > 0: pulses of pulse_width every pulse_period there",
+              check::nonnegative},
+             {"pulse_width", &hh::pulse_width, "ms", "length of each current pulse (pulse_period > 0)",
+              check::nonnegative}},
             params, name);
         if (!(p.t_off >= p.t_on)) {
             throw config_error("hh.t_off", detail::repr(p.t_off), ">= t_on = " + detail::repr(p.t_on));
         }
+        if (p.pulse_period > 0.0) {
+            if (!(p.pulse_width > 0.0 && p.pulse_width < p.pulse_period)) {
+                throw config_error("hh.pulse_width", detail::repr(p.pulse_width),
+                                   "in (0, pulse_period = " + detail::repr(p.pulse_period) + ")");
+            }
+            if (!((p.t_off - p.t_on) / p.pulse_period <= 1e6)) {
+                throw config_error("hh.pulse_period", detail::repr(p.pulse_period),
+                                   ">= (t_off - t_on) / 1e6 (at most a million pulses)");
+            }
+        }
         p.update();
         return f(p, meta{"Hodgkin-Huxley squid axon (NEURON hh.mod rates), 100 pF membrane, step current",
                          {"V", "m", "h", "n"}}, pi);
+    }
+    if (name == "hh_synapses") {
+        hh_synapses p;
+        auto pi = apply_params<hh_synapses>(
+            p,
+            {{"celsius", &hh_synapses::celsius, "degC", "temperature of the HH gates (q10 = 3)", check::finite},
+             {"g_fast", &hh_synapses::g_fast, "nS", "peak conductance of the fast synapse", check::nonnegative},
+             {"tau_fast", &hh_synapses::tau_fast, "ms", "decay time constant of the fast synapse", check::positive},
+             {"alpha_fast", &hh_synapses::alpha_fast, "1/(mM ms)", "binding rate of the fast synapse", check::nonnegative},
+             {"E_fast", &hh_synapses::E_fast, "mV", "reversal potential of the fast synapse", check::finite},
+             {"g_nmda", &hh_synapses::g_nmda, "nS", "peak NMDA conductance", check::nonnegative},
+             {"tau_nmda", &hh_synapses::tau_nmda, "ms", "NMDA decay time constant", check::positive},
+             {"alpha_nmda", &hh_synapses::alpha_nmda, "1/(mM ms)", "NMDA binding rate", check::nonnegative},
+             {"E_nmda", &hh_synapses::E_nmda, "mV", "NMDA reversal potential", check::finite},
+             {"mg", &hh_synapses::mg, "mM", "extracellular Mg2+ (Jahr-Stevens block)", check::nonnegative},
+             {"transmitter", &hh_synapses::transmitter, "mM", "transmitter concentration during a release", check::nonnegative},
+             {"release_period", &hh_synapses::release_period, "ms", "interval between releases", check::positive},
+             {"release_width", &hh_synapses::release_width, "ms", "duration of each release", check::positive},
+             {"t_on", &hh_synapses::t_on, "ms", "first release", check::finite},
+             {"t_off", &hh_synapses::t_off, "ms", "no release starts at or after t_off", check::finite}},
+            params, name);
+        if (!(p.release_width < p.release_period)) {
+            throw config_error("hh_synapses.release_width", detail::repr(p.release_width),
+                               "< release_period = " + detail::repr(p.release_period));
+        }
+        if (!((p.t_off - p.t_on) / p.release_period <= 1e6)) {
+            throw config_error("hh_synapses.release_period", detail::repr(p.release_period),
+                               ">= (t_off - t_on) / 1e6 (at most a million releases)");
+        }
+        p.update();
+        return f(p, meta{"HH neuron (hh.mod rates) with a fast (tau 0.1 ms) and an NMDA (tau 100 ms) kinetic synapse "
+                         "driven by periodic transmitter pulses",
+                         {"V", "m", "h", "n", "s_fast", "s_nmda"}}, pi);
     }
     if (name == "linear_rotation") {
         linear_rotation p;
@@ -276,12 +324,17 @@ void run(const P& p, const solve_options& opt, double t_end, std::vector<double>
         ro.tol.atol = opt.atol;
         ro.max_steps = opt.max_steps;
         ro.h_max = opt.h_max;
+        ro.safety = opt.safety;
+        ro.fac_min = opt.fac_min;
+        ro.fac_max = opt.fac_max;
+        ro.predictive = opt.controller == "gustafsson";
         if (opt.fixed_step) ro.fixed_h = opt.h;
         rosenbrock<P> ros(p, *tab, ro);
         step_controller_state cs;
         if (!opt.fixed_step && opt.h > 0.0) cs.h = opt.h;
         auto on_step = [&rec](const dense_step& d) { rec.step(d); };
         for (double b: ends) {
+            if (opt.restart_at_breakpoints && t > opt.t0) ros.note_discontinuity(cs);
             ros.integrate(t, b, y, cs, on_step, want_dense, cap_for(b, bps));
             t = b;
         }
@@ -410,6 +463,9 @@ solve_result solve(const std::string& problem, const solve_options& opt) {
                 throw config_error("events[" + std::to_string(k) + "].direction", std::to_string(e.direction),
                                    "-1, 0 or +1");
             }
+        }
+        if (opt.controller != "gustafsson" && opt.controller != "standard") {
+            throw config_error("controller", "'" + opt.controller + "'", "one of: gustafsson, standard");
         }
         if (opt.jacobian != "analytic" && opt.jacobian != "fd") {
             throw config_error("jacobian", "'" + opt.jacobian + "'", "one of: analytic, fd");

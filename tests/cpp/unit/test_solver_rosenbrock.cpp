@@ -70,6 +70,10 @@ TEST(solver_jacobian, analytic_matches_finite_differences) {
     compare_jacobians(h, {-50.0, 0.2, 0.5, 0.4}, 1e-6);
     compare_jacobians(h, {-40.0, 0.2, 0.5, 0.4}, 1e-6);  // vtrap singular point of alpha_m
     compare_jacobians(h, {20.0, 0.9, 0.1, 0.7}, 1e-6);
+    problems::hh_synapses hs;
+    hs.update();
+    compare_jacobians(hs, {-60.0, 0.1, 0.5, 0.35, 0.4, 0.1}, 1e-6);  // t = 0: no transmitter
+    compare_jacobians(hs, {10.0, 0.8, 0.2, 0.6, 0.01, 0.3}, 1e-6);
 }
 
 TEST(solver_rosenbrock, stiff_problem_takes_large_steps) {
@@ -239,4 +243,123 @@ TEST(solver_errors, step_size_underflow_is_reported) {
         const std::string w = e.what();
         EXPECT_NE(w.find("t="), std::string::npos) << w;
     }
+}
+
+namespace {
+// E5 without its declared invariant (so no projection), for comparison.
+struct e5_no_invariant {
+    problems::e5 p;
+    static constexpr bool autonomous = true;
+    std::size_t n() const { return 4; }
+    void rhs(double t, std::span<const double> y, std::span<double> f) const { p.rhs(t, y, f); }
+    void jacobian(double t, std::span<const double> y, std::span<double> J) const { p.jacobian(t, y, J); }
+};
+
+template <class P>
+std::vector<double> e5_end(const P& p, double rtol) {
+    rosenbrock_options o;
+    o.tol.rtol = {rtol};
+    o.tol.atol = {rtol * 1e-24};
+    rosenbrock<P> r(p, rodas4_tableau, o);
+    std::vector<double> y = problems::e5::y0();
+    double t = 0.0;
+    step_controller_state cs;
+    r.integrate(t, 1e13, y, cs, [](const dense_step&) {});
+    return y;
+}
+}  // namespace
+
+TEST(solver_rosenbrock, e5_invariant_projection) {
+    // y2 = y3 at t = 1e13: 8.861233521289674e-23 (tests/data/stiff/e5.json, SciPy Radau on the
+    // reduced form). Without the projection the invariant y2 - y3 - y4 drifts by ~1e-22 (the
+    // rounded Jacobian has c^T J ~ eps |J| != 0) and y2 is wrong by O(1); with it, 7 digits.
+    const double ref = 8.861233521289674e-23;
+    const auto bad = e5_end(e5_no_invariant{}, 1e-6);
+    EXPECT_GT(std::abs(bad[1] - bad[2] - bad[3]), 1e-23);
+    EXPECT_GT(std::abs(bad[1] - ref), 0.1 * ref);
+    const auto good = e5_end(problems::e5{}, 1e-6);
+    EXPECT_LT(std::abs(good[1] - good[2] - good[3]), 1e-35);
+    EXPECT_LT(std::abs(good[1] - ref), 1e-6 * ref);
+    EXPECT_LT(std::abs(good[2] - ref), 1e-6 * ref);
+}
+
+namespace {
+// coupled_decay with a Jacobian that drops the coupling term: ROS2 is a W-method (order 2 for
+// any matrix in place of J: sum b_i = 1, sum b_i alpha_ij = 1/2, sum b_i gamma_ij = 0 with
+// b = (1/2, 1/2), alpha_21 = 1, gamma_21 = -2 gamma, Verwer et al. 1999), RODAS4 is not.
+struct coupled_decay_wrong_jacobian {
+    problems::coupled_decay p;
+    static constexpr bool autonomous = true;
+    std::size_t n() const { return 2; }
+    void rhs(double t, std::span<const double> y, std::span<double> f) const { p.rhs(t, y, f); }
+    void jacobian(double, std::span<const double> y, std::span<double> J) const {
+        J[0] = -y[1];
+        J[1] = 0.0;  // true: -y[0]
+        J[2] = 0.0;
+        J[3] = -p.k;
+    }
+};
+
+double fixed_step_order(const rosenbrock_tableau& tab, double h0) {
+    coupled_decay_wrong_jacobian p;
+    std::vector<double> ex(2);
+    p.p.exact(2.0, ex);
+    double e_prev = 0.0, order = 0.0;
+    for (int k = 0; k < 4; ++k) {
+        rosenbrock_options o;
+        o.fixed_h = h0 / std::pow(2.0, k);
+        rosenbrock<coupled_decay_wrong_jacobian> r(p, tab, o);
+        std::vector<double> y = p.p.y0();
+        double t = 0.0;
+        step_controller_state cs;
+        r.integrate(t, 2.0, y, cs, [](const dense_step&) {});
+        const double e = std::max(std::abs(y[0] - ex[0]), std::abs(y[1] - ex[1]));
+        if (k > 0) order = std::log2(e_prev / e);
+        e_prev = e;
+    }
+    return order;  // observed order of the last halving
+}
+}  // namespace
+
+TEST(solver_rosenbrock, ros2_is_a_w_method_rodas4_is_not) {
+    EXPECT_NEAR(fixed_step_order(ros2_tableau, 0.05), 2.0, 0.2);
+    EXPECT_LT(fixed_step_order(rodas4_tableau, 0.05), 1.5);  // 1.0 here; 4 with the exact Jacobian
+    EXPECT_LT(fixed_step_order(ros3p_tableau, 0.05), 1.5);   // 1.0 here; 3 with the exact Jacobian
+}
+
+TEST(solver_advance, pulse_train_breakpoints_inside_intervals) {
+    // HH at 26.3 degC under 1 ms pulses every 20 ms, advanced in 0.3 ms intervals (so pulse edges
+    // fall inside intervals and on their ends): same spikes as one solve() to 1e-6 ms.
+    problems::hh p;
+    p.celsius = 26.3;
+    p.amplitude = 3000.0;
+    p.pulse_period = 20.0;
+    p.pulse_width = 1.0;
+    p.t_on = 10.0;
+    p.t_off = 190.0;
+    p.update();
+    rosenbrock_options o;
+    o.tol.rtol = {1e-8};
+    o.tol.atol = {1e-8};
+    adaptive_stepper<problems::hh> stepper(p, rodas4_tableau, o);
+    std::vector<double> y = p.y0();
+    step_controller_state cs;
+    std::vector<threshold_event> ev{{0, 0.0, +1}};
+    std::vector<double> spikes;
+    for (int k = 0; k < 667; ++k) {
+        stepper.advance(y, k * 0.3, (k + 1) * 0.3, cs, ev, [&](std::size_t, double t) { spikes.push_back(t); });
+    }
+    solve_options so;
+    so.method = "rodas4";
+    so.t_end = 667 * 0.3;
+    so.rtol = {1e-8};
+    so.atol = {1e-8};
+    so.params = {{"amplitude", 3000.0}, {"celsius", 26.3}, {"pulse_period", 20.0}, {"pulse_width", 1.0},
+                 {"t_on", 10.0}, {"t_off", 190.0}};
+    so.events = ev;
+    so.record = false;
+    auto r = solve("hh", so);
+    ASSERT_EQ(spikes.size(), r.event_times[0].size());
+    ASSERT_EQ(spikes.size(), 9u);
+    for (std::size_t i = 0; i < spikes.size(); ++i) EXPECT_NEAR(spikes[i], r.event_times[0][i], 1e-6);
 }

@@ -123,3 +123,72 @@ def test_bad_t_eval_and_events():
 def test_non_finite_state_is_numerical_error_with_t_and_h():
     with pytest.raises(NumericalError, match=r"t=.*h="):
         solve("hh", "euler", 150.0, h=0.1, params={"amplitude": 1000.0})
+
+
+def test_hh_pulse_train_breakpoints_and_current():
+    info = problem_info("hh", {"pulse_period": 20.0, "pulse_width": 1.0, "t_on": 10.0, "t_off": 70.0})
+    assert info["breakpoints"] == [10.0, 11.0, 30.0, 31.0, 50.0, 51.0]
+    # The current is on only inside the pulses: dV/dt jumps by amplitude / C_m exactly there.
+    # A linear check with all conductances zero: V(t) = V0 + amplitude/C_m * (time spent in pulses).
+    p = {"pulse_period": 20.0, "pulse_width": 1.0, "t_on": 10.0, "t_off": 70.0, "amplitude": 100.0,
+         "g_Na": 0.0, "g_K": 0.0, "g_L": 0.0}
+    r = solve("hh", "rodas4", 80.0, rtol=1e-10, atol=1e-10, params=p, t_eval=[10.5, 25.0, 80.0], events=[])
+    np.testing.assert_allclose(r.y[:, 0], [-65.0 + 0.5, -64.0, -62.0], atol=1e-9)
+    # A pulse clipped by t_off.
+    info = problem_info("hh", {"pulse_period": 20.0, "pulse_width": 5.0, "t_on": 10.0, "t_off": 32.0})
+    assert info["breakpoints"] == [10.0, 15.0, 30.0, 32.0]
+
+
+@pytest.mark.parametrize("params,name", [({"pulse_period": 10.0, "pulse_width": 10.0}, "hh.pulse_width"),
+                                         ({"pulse_period": 10.0, "pulse_width": 0.0}, "hh.pulse_width"),
+                                         ({"pulse_period": -1.0}, "hh.pulse_period"),
+                                         ({"pulse_period": 1e-6, "pulse_width": 1e-7}, "hh.pulse_period")])
+def test_hh_pulse_parameters_validated(params, name):
+    with pytest.raises(ConfigError, match=name.replace(".", r"\.")):
+        solve("hh", "rodas4", params=params)
+
+
+def test_controller_options():
+    kw = dict(rtol=1e-6, atol=1e-6, params={"amplitude": 1000.0}, record=False)
+    base = solve("hh", "rodas4", **kw)
+    # Without Gustafsson's prediction the HH spikes cause more rejected steps; a small fac_max
+    # (growth limit per step) forces more accepted steps. Same spikes either way.
+    std = solve("hh", "rodas4", controller="standard", **kw)
+    assert std.stats["rejected"] > 2 * base.stats["rejected"]
+    np.testing.assert_allclose(std.spikes, base.spikes, atol=1e-2)
+    # ROBER's step grows by many orders of magnitude: capping the growth per step costs steps.
+    kw = dict(rtol=1e-6, atol=1e-12, record=False)
+    base = solve("rober", "rodas4", 40.0, **kw)
+    slow = solve("rober", "rodas4", 40.0, fac_max=1.05, **kw)
+    assert slow.stats["accepted"] > 1.5 * base.stats["accepted"]
+    np.testing.assert_allclose(slow.y_end, base.y_end, rtol=1e-4)
+    for kw, name in [({"controller": "pid"}, "controller"), ({"safety": 1.5}, "safety"),
+                     ({"fac_min": 0.0}, "fac_min"), ({"fac_max": 1.0}, "fac_max"), ({"safety": "x"}, "safety")]:
+        with pytest.raises(ConfigError, match=name):
+            solve("rober", "rodas4", 1.0, **kw)
+
+
+def test_weighted_work():
+    r = solve("hh", "rodas4", 20.0, rtol=1e-6, atol=1e-6)
+    s = r.stats
+    assert r.weighted_work(jac=0.0, lu=0.0, solve=0.0) == s["rhs_evals"]
+    assert r.weighted_work(jac=1.0, lu=2.0, solve=3.0) == s["rhs_evals"] + s["jac_evals"] + 2 * s["lu_decomps"] + \
+        3 * s["lin_solves"]
+    assert r.rhs_equivalent() == s["rhs_evals"] + 4 * s["jac_evals"]
+
+
+def test_hh_synapses_problem():
+    info = problem_info("hh_synapses")
+    assert info["components"] == ["V", "m", "h", "n", "s_fast", "s_nmda"]
+    params = {p[0]: (p[1], p[2]) for p in info["params"]}
+    assert params["tau_fast"] == (0.1, "ms") and params["tau_nmda"] == (100.0, "ms")
+    assert info["breakpoints"][:4] == [10.0, 11.0, 110.0, 111.0] and len(info["breakpoints"]) == 20
+    with pytest.raises(ConfigError, match=r"hh_synapses\.release_width"):
+        solve("hh_synapses", "rodas4", params={"release_width": 100.0})
+    with pytest.raises(ConfigError, match=r"hh_synapses\.tau_fast"):
+        solve("hh_synapses", "rodas4", params={"tau_fast": 0.0})
+    # Without transmitter the synapses stay closed and the neuron is the plain HH one at rest.
+    r = solve("hh_synapses", "rodas4", 50.0, rtol=1e-8, atol=1e-10, params={"transmitter": 0.0}, record=False)
+    h = solve("hh", "rodas4", 50.0, rtol=1e-8, atol=1e-10, record=False)
+    np.testing.assert_allclose(r.y_end[:4], h.y_end, rtol=1e-7, atol=1e-9)
+    assert r.y_end[4] == 0.0 and r.y_end[5] == 0.0

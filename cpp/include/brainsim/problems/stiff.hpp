@@ -120,6 +120,9 @@ struct e5 {
     std::size_t n() const { return 4; }
     static std::vector<double> y0() { return {1.76e-3, 0.0, 0.0, 0.0}; }
     static double default_t_end() { return 1.0e13; }
+    // Mass balance y2 - y3 - y4 = const (f3 = f2 - f4): kept by the Rosenbrock solver's projection.
+    static constexpr double invariant_[4] = {0.0, 1.0, -1.0, -1.0};
+    std::span<const double> linear_invariant() const { return invariant_; }
     void rhs(double, std::span<const double> y, std::span<double> f) const {
         const double p1 = A * y[0], p2 = B * y[0] * y[2], p3 = CM * y[1] * y[2], p4 = C * y[3];
         f[0] = -p1 - p2;

@@ -25,6 +25,7 @@
 #include <brainsim/solver/problem.hpp>
 #include <brainsim/solver/rosenbrock.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -51,13 +52,21 @@ public:
         const bool want_dense = !events.empty();
         double t = t0;
         if constexpr (has_breakpoints<P>) {
-            for (double b: p_.breakpoints()) {
-                if (b > t && b < t1) {
-                    ros_.integrate(t, b, y, cs, on_step, want_dense,
-                                   std::nextafter(b, -std::numeric_limits<double>::infinity()));
-                    t = b;
-                }
+            // Breakpoints are sorted: visit only those in [t0, t1). f jumps at each, so the first
+            // step after one is capped (note_discontinuity).
+            const auto bps = p_.breakpoints();
+            auto it = std::lower_bound(bps.begin(), bps.end(), t0);
+            bool at_jump = it != bps.end() && *it == t0;
+            for (; it != bps.end() && *it < t1; ++it) {
+                const double b = *it;
+                if (!(b > t)) continue;
+                if (at_jump) ros_.note_discontinuity(cs);
+                ros_.integrate(t, b, y, cs, on_step, want_dense,
+                               std::nextafter(b, -std::numeric_limits<double>::infinity()));
+                t = b;
+                at_jump = true;
             }
+            if (at_jump) ros_.note_discontinuity(cs);
         }
         ros_.integrate(t, t1, y, cs, on_step, want_dense, next_cap(t, t1));
         return found;
@@ -75,9 +84,9 @@ private:
     // If a breakpoint coincides with t1, stages at t1 must see the left limit.
     double next_cap(double t, double t1) const {
         if constexpr (has_breakpoints<P>) {
-            for (double b: p_.breakpoints()) {
-                if (b > t && b <= t1) return std::nextafter(b, -std::numeric_limits<double>::infinity());
-            }
+            const auto bps = p_.breakpoints();
+            const auto it = std::upper_bound(bps.begin(), bps.end(), t);
+            if (it != bps.end() && *it <= t1) return std::nextafter(*it, -std::numeric_limits<double>::infinity());
         }
         return std::numeric_limits<double>::infinity();
     }

@@ -24,6 +24,11 @@ struct fd_jacobian_view {
     {
         return p.breakpoints();
     }
+    std::span<const double> linear_invariant() const
+        requires has_linear_invariant<P>
+    {
+        return p.linear_invariant();
+    }
     void linear_split(double t, std::span<const double> y, std::span<double> a, std::span<double> b) const
         requires has_linear_split<P>
     {

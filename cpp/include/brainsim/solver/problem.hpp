@@ -14,6 +14,7 @@
 //                       std::span<double> b) const;
 //                                   // f_i = a_i(y) y_i + b_i(y); needed by exponential Euler
 //     std::span<const double> breakpoints() const;                   // sorted times where f jumps in t
+//     std::span<const double> linear_invariant() const;              // c with c^T f(t, y) = 0 for all y
 //
 // Without jacobian() the solvers use forward finite differences (n extra rhs calls per Jacobian);
 // without time_derivative() a non-autonomous problem gets a finite difference in t.
@@ -50,6 +51,15 @@ concept has_linear_split = ode_problem<P> &&
 template <class P>
 concept has_breakpoints = ode_problem<P> && requires(const P& p) {
     { p.breakpoints() } -> std::convertible_to<std::span<const double>>;
+};
+
+// A linear first integral c^T y = const (c^T f == 0), e.g. a mass balance. The Rosenbrock solver
+// keeps it to round-off by projecting each step's increment onto c^T dy = 0 (HW "Geometric
+// Numerical Integration" IV.4, orthogonal projection); needed because a Rosenbrock step preserves
+// it only if c^T J = 0 holds exactly, which a Jacobian rounded to double does not (E5).
+template <class P>
+concept has_linear_invariant = ode_problem<P> && requires(const P& p) {
+    { p.linear_invariant() } -> std::convertible_to<std::span<const double>>;
 };
 
 template <class P>

@@ -6,7 +6,7 @@
 //   auto r = brainsim::solver::solve("rober", o);      // r.y_end, r.stats, r.t, r.y
 //
 // Problems: see problem_names() (rober, hires, vdpol [mu = 1000], vdpol_scaled [eps = 1e-6],
-// orego, e5, hh, and the analytic linear_rotation, prothero_robinson, coupled_decay, log_decay).
+// orego, e5, hh, hh_synapses, and the analytic linear_rotation, prothero_robinson, coupled_decay, log_decay).
 // Methods: euler, rk4, exp_euler (fixed step h), ros2, ros3p, rodas3, rodas4 (adaptive with
 // rtol/atol, or fixed step h with fixed_step = true).
 // Errors: unknown_model_error (problem), config_error (method, tolerances, h, params, y0, t_eval,
@@ -31,6 +31,12 @@ struct solve_options {
     double h = 0.0;            // step size of fixed-step methods (or of Rosenbrock with fixed_step)
     bool fixed_step = false;   // Rosenbrock without error control, constant h
     double h_max = std::numeric_limits<double>::infinity();
+    // Step-size controller of the adaptive Rosenbrock methods (see rosenbrock.hpp).
+    std::string controller = "gustafsson";  // or "standard" (I controller, no prediction)
+    double safety = 0.9;
+    double fac_min = 0.2;
+    double fac_max = 6.0;
+    bool restart_at_breakpoints = true;  // cap the first step after a jump of f (see rosenbrock.hpp)
     std::map<std::string, double> params;
     std::vector<double> y0;       // empty: the problem's default initial value
     std::vector<double> t_eval;   // empty: every step is recorded
