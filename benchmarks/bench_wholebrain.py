@@ -5,8 +5,11 @@ conduction velocity 20 mm/ms (neurolib's default signalV), Wilson-Cowan nodes wi
 parameters and exc_ext = 0.65, global coupling K = 0.3 (brainsim linear coupling a = K), dt = 0.1 ms,
 60 s simulated. Cases: deterministic (neurolib's sigma_ou = 0) and with OU noise (sigma_ou = 0.14,
 tau_ou = 5 ms). neurolib integrates with Euler; brainsim is timed with Euler (same scheme) and with
-Heun and RK4. Throughput = nodes x steps / wall time of run(), one thread, median of repeats after a
-warm-up (JIT) run. One JSON line per measurement.
+Heun and RK4 (and, deterministic case, the Rosenbrock RODAS4). Throughput = nodes x steps / wall time
+of run(), one thread, median of repeats after a warm-up (JIT) run; the CPU time of the process
+(time.process_time) is reported beside the wall time (cpu_median_s), and the 1-minute load average
+before each measurement (load_avg_1m), since the machine may be shared. One JSON line per measurement.
+Every brainsim repeat starts from t = 0 (reset()); run() would otherwise continue the previous run.
 
 neurolib must be importable here, or give --neurolib-python /path/to/venv/bin/python (it is then run
 in a child process with NUMBA_NUM_THREADS=1; its peak RSS is that child's).
@@ -40,8 +43,13 @@ def peak_rss_mb(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024.0
 
 
-def emit(case, impl, times, n_nodes, n_steps, peak, **extra):
+def emit(case, impl, times, n_nodes, n_steps, peak, cpu=None, load=None, **extra):
     med = statistics.median(times)
+    if cpu is not None:
+        cmed = statistics.median(cpu)
+        extra = {"cpu_median_s": cmed, "cpu_node_steps_per_s": n_nodes * n_steps / cmed, **extra}
+    if load is not None:
+        extra = {"load_avg_1m": load, **extra}
     print(json.dumps({"suite": "wholebrain", "case": case, "impl": impl, "median_s": med, "min_s": min(times),
                       "max_s": max(times), "repeats": len(times), "peak_rss_mb": round(peak, 1),
                       "node_steps_per_s": n_nodes * n_steps / med, **extra}), flush=True)
@@ -56,12 +64,14 @@ def bench_brainsim(duration_ms, repeats, method, noisy):
     wb = WholeBrain(Connectome.default(), "wilson_cowan", params=PARAMS, coupling=K_GL, velocity=VELOCITY,
                     noise=noise, dt=0.1, integrator=method, seed=1, record_interval=1.0)
     wb.run(100.0)
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        wb.reset()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = wb.run(duration_ms, threads=1)
         times.append(time.perf_counter() - t0)
-    return times, out.output
+        cpu.append(time.process_time() - c0)
+    return times, cpu, out.output
 
 
 NEUROLIB_CHILD = textwrap.dedent("""
@@ -74,11 +84,12 @@ NEUROLIB_CHILD = textwrap.dedent("""
     m.params["exc_ext"] = float(d["exc_ext"]); m.params["sigma_ou"] = sigma; m.params["tau_ou"] = 5.0
     m.params["duration"] = 100.0; m.run()          # JIT warm-up
     m.params["duration"] = duration
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter(); m.run(); times.append(time.perf_counter() - t0)
+        t0, c0 = time.perf_counter(), time.process_time(); m.run()
+        times.append(time.perf_counter() - t0); cpu.append(time.process_time() - c0)
     exc = m.exc
-    print(json.dumps({"times": times, "std": float(np.std(exc[:, exc.shape[1] // 2:])),
+    print(json.dumps({"times": times, "cpu": cpu, "std": float(np.std(exc[:, exc.shape[1] // 2:])),
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}))
 """)
 
@@ -118,17 +129,22 @@ def main():
             print(json.dumps({"suite": "wholebrain", "note": "neurolib not importable; pass --neurolib-python"}))
     for noisy in (False, True):
         case = f"wc80_delays_{'ou' if noisy else 'det'}_{int(a.duration_ms / 1000)}s"
-        rates = {}
-        for method in ("euler", "heun", "rk4"):
-            times, out = bench_brainsim(a.duration_ms, a.repeats, method, noisy)
-            rates[method] = emit(case, f"brainsim-{method}", times, n, n_steps, peak_rss_mb(),
+        rates, cpu_rates = {}, {}
+        for method in ("euler", "heun", "rk4") + (() if noisy else ("rodas4",)):
+            load = os.getloadavg()[0]
+            times, cpu, out = bench_brainsim(a.duration_ms, a.repeats, method, noisy)
+            rates[method] = emit(case, f"brainsim-{method}", times, n, n_steps, peak_rss_mb(), cpu=cpu, load=load,
                                  activity_std=float(out[out.shape[0] // 2:].std()))
+            cpu_rates[method] = n * n_steps / statistics.median(cpu)
         if nl_python and not a.skip_neurolib:
+            load = os.getloadavg()[0]
             r = bench_neurolib(a.duration_ms, a.repeats, noisy, nl_python)
-            nl = emit(case, "neurolib-0.6.2-euler", r["times"], n, n_steps, r["peak_rss_mb"], activity_std=r["std"])
+            nl = emit(case, "neurolib-0.6.2-euler", r["times"], n, n_steps, r["peak_rss_mb"], cpu=r["cpu"], load=load,
+                      activity_std=r["std"])
+            nl_cpu = n * n_steps / statistics.median(r["cpu"])
             for method, rate in rates.items():
                 print(json.dumps({"suite": "wholebrain", "case": case, "ratio": f"brainsim-{method}/neurolib",
-                                  "speedup": rate / nl}), flush=True)
+                                  "speedup": rate / nl, "speedup_cpu_time": cpu_rates[method] / nl_cpu}), flush=True)
 
 
 if __name__ == "__main__":

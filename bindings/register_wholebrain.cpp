@@ -45,7 +45,11 @@ wholebrain::integrator integrator_of(const std::string& s) {
     if (s == "euler") return wholebrain::integrator::euler;
     if (s == "heun") return wholebrain::integrator::heun;
     if (s == "rk4") return wholebrain::integrator::rk4;
-    throw config_error("integrator", "'" + s + "'", "'euler', 'heun' or 'rk4'");
+    if (s == "ros2") return wholebrain::integrator::ros2;
+    if (s == "ros3p") return wholebrain::integrator::ros3p;
+    if (s == "rodas3") return wholebrain::integrator::rodas3;
+    if (s == "rodas4") return wholebrain::integrator::rodas4;
+    throw config_error("integrator", "'" + s + "'", "'euler', 'heun', 'rk4', 'ros2', 'ros3p', 'rodas3' or 'rodas4'");
 }
 
 }  // namespace
@@ -75,7 +79,7 @@ void register_wholebrain(pybind11::module_& m) {
            double cmin, double cmax, double midpoint, double r, const std::string& noise, double sigma, double tau_ou,
            const std::string& method, double dt, std::uint64_t seed, carray<double> initial_state,
            carray<double> stimuli, std::int64_t record_every, bool record_states, std::int64_t n_steps,
-           unsigned threads) {
+           unsigned threads, const pyb::object& resume) {
             wholebrain::config cfg;
             cfg.model = model;
             cfg.n_nodes = row_ptr.size() > 0 ? static_cast<std::size_t>(row_ptr.size() - 1) : 0;
@@ -98,6 +102,18 @@ void register_wholebrain(pybind11::module_& m) {
             }
             cfg.record_every = record_every;
             cfg.record_states = record_states;
+            if (!resume.is_none()) {
+                const auto d = resume.cast<pyb::dict>();
+                auto& c = cfg.resume;
+                cfg.resume_set = true;
+                c.step = d["step"].cast<std::int64_t>();
+                c.hist_len = d["hist_len"].cast<std::int64_t>();
+                c.x = to_vec(d["x"].cast<carray<double>>());
+                c.eta = to_vec(d["eta"].cast<carray<double>>());
+                c.k1 = to_vec(d["k1"].cast<carray<double>>());
+                c.h = to_vec(d["h"].cast<carray<double>>());
+                c.hd = to_vec(d["hd"].cast<carray<double>>());
+            }
             wholebrain::result res;
             {
                 pyb::gil_scoped_release release;
@@ -110,6 +126,18 @@ void register_wholebrain(pybind11::module_& m) {
             if (record_states) out["states"] = to_array(std::move(res.states), {ns, nn, nst});
             out["final_state"] = to_array(std::move(res.final_state), {nn, nst});
             out["epoch_steps"] = res.epoch_steps;
+            pyb::dict carry;
+            auto& e = res.end;
+            const auto hl = static_cast<pyb::ssize_t>(e.hist_len);
+            const pyb::ssize_t nk1 = e.k1.empty() ? 0 : nn, nhd = e.hd.empty() ? 0 : nn;
+            carry["step"] = e.step;
+            carry["hist_len"] = e.hist_len;
+            carry["x"] = to_array(std::move(e.x), {nn, nst});
+            carry["eta"] = to_array(std::move(e.eta), {nn, nst});
+            carry["k1"] = to_array(std::move(e.k1), {nk1, nst});
+            carry["h"] = to_array(std::move(e.h), {nn, hl});
+            carry["hd"] = to_array(std::move(e.hd), {nhd, hl});
+            out["carry"] = carry;
             return out;
         },
         pyb::arg("model"), pyb::arg("params"), pyb::arg("row_ptr"), pyb::arg("source"), pyb::arg("delay_steps"),
@@ -117,7 +145,7 @@ void register_wholebrain(pybind11::module_& m) {
         pyb::arg("midpoint"), pyb::arg("r"), pyb::arg("noise"), pyb::arg("sigma"), pyb::arg("tau_ou"),
         pyb::arg("method"), pyb::arg("dt"), pyb::arg("seed"), pyb::arg("initial_state"), pyb::arg("stimuli"),
         pyb::arg("record_every"), pyb::arg("record_states"), pyb::arg("n_steps"), pyb::arg("threads"),
-        "Run a whole-brain network (see brainsim.wholebrain.WholeBrain for the public API)");
+        pyb::arg("resume") = pyb::none(), "Run a whole-brain network (see brainsim.wholebrain.WholeBrain for the public API)");
 
     m.def(
         "balloon_windkessel",

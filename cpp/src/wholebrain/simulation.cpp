@@ -14,11 +14,11 @@ namespace {
 template <class Model>
 model_description describe() {
     model_description d;
-    d.name = Model::name;
+    d.name = std::string(Model::name);
     d.params.assign(Model::params.begin(), Model::params.end());
     for (const char* s: Model::state_names) d.state_names.emplace_back(s);
     d.default_initial.assign(Model::default_initial.begin(), Model::default_initial.end());
-    d.output_doc = Model::output_doc;
+    d.output_doc = std::string(Model::output_doc);  // (operator=(const char*) trips a GCC 12 -Wrestrict false positive)
     return d;
 }
 

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -94,13 +95,72 @@ TEST(WholeBrain, BadInputIsConfigError) {
     c.noise = {wb::noise_kind::additive, 0.1, 5.0};
     c.method = wb::integrator::rk4;
     EXPECT_THROW(wb::simulate(c, 10), brainsim::config_error);
+    c.method = wb::integrator::rodas4;
+    EXPECT_THROW(wb::simulate(c, 10), brainsim::config_error);
+}
+
+// Analytic Jacobians (used by the Rosenbrock integrators) against central differences of rhs.
+template <class M>
+void check_jacobian(std::vector<double> p, const std::vector<double>& x, double uc, double ue) {
+    constexpr std::size_t S = M::n_state;
+    double J[S * S], fu[S], fp[S], fm[S];
+    M::jacobian(p.data(), x.data(), uc, ue, J, fu);
+    for (std::size_t c = 0; c < S; ++c) {
+        auto xp = x, xm = x;
+        const double h = 1e-6 * std::max(1.0, std::abs(x[c]));
+        xp[c] += h;
+        xm[c] -= h;
+        M::rhs(p.data(), xp.data(), uc, ue, fp);
+        M::rhs(p.data(), xm.data(), uc, ue, fm);
+        for (std::size_t r = 0; r < S; ++r)
+            EXPECT_NEAR(J[r * S + c], (fp[r] - fm[r]) / (2 * h), 1e-6 * std::max(1.0, std::abs(J[r * S + c])))
+                << M::name << " d f" << r << " / d x" << c;
+    }
+    const double h = 1e-6;
+    M::rhs(p.data(), x.data(), uc + h, ue, fp);
+    M::rhs(p.data(), x.data(), uc - h, ue, fm);
+    for (std::size_t r = 0; r < S; ++r)
+        EXPECT_NEAR(fu[r], (fp[r] - fm[r]) / (2 * h), 1e-6 * std::max(1.0, std::abs(fu[r]))) << M::name << " df/du " << r;
+}
+
+TEST(MassJacobian, MatchesCentralDifferences) {
+    auto wc = defaults<mass::wilson_cowan>();
+    wc[mass::wilson_cowan::r_exc] = 0.7;
+    wc[mass::wilson_cowan::tau_inh] = 0.01;
+    check_jacobian<mass::wilson_cowan>(wc, {0.31, 0.22}, 0.4, 0.1);
+    check_jacobian<mass::jansen_rit>(defaults<mass::jansen_rit>(), {0.02, 7.0, 12.0, 0.1, -0.3, 0.2}, 0.05, 0.0);
+    check_jacobian<mass::hopf>(defaults<mass::hopf>(), {0.4, -0.7}, 0.2, 0.1);
+}
+
+TEST(WholeBrain, ResumeEqualsOneRun) {
+    for (auto method: {wb::integrator::euler, wb::integrator::rk4, wb::integrator::rodas4}) {
+        auto c = ring("jansen_rit", 7, 3);
+        c.method = method;
+        c.noise = {method == wb::integrator::euler ? wb::noise_kind::additive : wb::noise_kind::ou, 0.05, 5.0};
+        c.record_every = 5;
+        c.record_states = true;
+        const auto whole = wb::simulate(c, 400, 1);
+        const auto a = wb::simulate(c, 150, 1);
+        auto c2 = c;
+        c2.resume_set = true;
+        c2.resume = a.end;
+        const auto b = wb::simulate(c2, 250, 2);
+        ASSERT_EQ(a.n_samples + b.n_samples, whole.n_samples);
+        std::vector<double> joined = a.states;
+        joined.insert(joined.end(), b.states.begin(), b.states.end());
+        ASSERT_EQ(joined, whole.states);
+        ASSERT_EQ(b.final_state, whole.final_state);
+        c2.resume.step = 151;  // not a multiple of record_every
+        EXPECT_THROW(wb::simulate(c2, 10), brainsim::config_error);
+    }
 }
 
 TEST(WholeBrain, ThreadCountDoesNotChangeBits) {
-    for (auto method: {wb::integrator::euler, wb::integrator::heun, wb::integrator::rk4}) {
+    for (auto method: {wb::integrator::euler, wb::integrator::heun, wb::integrator::rk4, wb::integrator::rodas4}) {
         auto c = ring("jansen_rit", 13, 2);
         c.method = method;
-        c.noise = {method == wb::integrator::rk4 ? wb::noise_kind::ou : wb::noise_kind::additive, 0.05, 5.0};
+        const bool white_ok = method == wb::integrator::euler || method == wb::integrator::heun;
+        c.noise = {white_ok ? wb::noise_kind::additive : wb::noise_kind::ou, 0.05, 5.0};
         c.coupling = {wb::coupling_kind::sigmoidal, 1.0, 0.0, 0.0, 0.005, 6.0, 0.56};
         c.record_every = 7;
         const auto a = wb::simulate(c, 3000, 1);

@@ -31,6 +31,16 @@ struct hopf {
         dx[0] = (p[a] - r2) * x[0] - p[omega] * x[1] + u_c + u_ext;
         dx[1] = (p[a] - r2) * x[1] + p[omega] * x[0];
     }
+    // J = df/dx (row-major) and dfdu = df/du_c, for the Rosenbrock integrators.
+    static inline void jacobian(const double* p, const double* x, double, double, double* J, double* dfdu) {
+        const double r2 = x[0] * x[0] + x[1] * x[1];
+        J[0] = p[a] - r2 - 2.0 * x[0] * x[0];
+        J[1] = -2.0 * x[0] * x[1] - p[omega];
+        J[2] = -2.0 * x[0] * x[1] + p[omega];
+        J[3] = p[a] - r2 - 2.0 * x[1] * x[1];
+        dfdu[0] = 1.0;
+        dfdu[1] = 0.0;
+    }
     static inline double output(const double* x) { return x[0]; }
     static inline void noise_gain(const double*, double* g) { g[0] = g[1] = 1.0; }
 };

@@ -55,6 +55,29 @@ struct jansen_rit {
                 2.0 * aa * x[4] - aa * aa * x[1];
         dx[5] = p[B] * bb * (p[a_4] * jj * sigm(p, p[a_3] * jj * x[0])) - 2.0 * bb * x[5] - bb * bb * x[2];
     }
+    // J = df/dx (row-major) and dfdu = df/du_c, for the Rosenbrock integrators. S'(v) = r S (1 - S / (2 e0)).
+    static inline void jacobian(const double* p, const double* x, double, double, double* jac, double* dfdu) {
+        const double aa = p[a], bb = p[b], jj = p[J];
+        auto dsig = [&](double v) {
+            const double s = sigm(p, v);
+            return p[r] * s * (1.0 - s / (2.0 * p[e0]));
+        };
+        for (std::size_t k = 0; k < n_state * n_state; ++k) jac[k] = 0.0;
+        jac[0 * 6 + 3] = jac[1 * 6 + 4] = jac[2 * 6 + 5] = 1.0;
+        const double d12 = p[A] * aa * dsig(x[1] - x[2]);
+        jac[3 * 6 + 0] = -aa * aa;
+        jac[3 * 6 + 1] = d12;
+        jac[3 * 6 + 2] = -d12;
+        jac[3 * 6 + 3] = -2.0 * aa;
+        jac[4 * 6 + 0] = p[A] * aa * p[a_2] * jj * dsig(p[a_1] * jj * x[0]) * p[a_1] * jj;
+        jac[4 * 6 + 1] = -aa * aa;
+        jac[4 * 6 + 4] = -2.0 * aa;
+        jac[5 * 6 + 0] = p[B] * bb * p[a_4] * jj * dsig(p[a_3] * jj * x[0]) * p[a_3] * jj;
+        jac[5 * 6 + 2] = -bb * bb;
+        jac[5 * 6 + 5] = -2.0 * bb;
+        for (std::size_t k = 0; k < n_state; ++k) dfdu[k] = 0.0;
+        dfdu[4] = p[A] * aa;
+    }
     static inline double output(const double* x) { return x[1] - x[2]; }
     static inline void noise_gain(const double* p, double* g) {
         for (std::size_t k = 0; k < n_state; ++k) g[k] = 0.0;

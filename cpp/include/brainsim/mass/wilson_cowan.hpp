@@ -55,6 +55,21 @@ struct wilson_cowan {
         dx[0] = (-e + (1.0 - p[r_exc] * e) * se) / p[tau_exc];
         dx[1] = (-i + (1.0 - p[r_inh] * i) * si) / p[tau_inh];
     }
+    // J = df/dx (row-major, J[r * n_state + c] = d f_r / d x_c) and dfdu = df/du_c (= df/du_ext), for the
+    // Rosenbrock integrators.
+    static inline void jacobian(const double* p, const double* x, double u_c, double u_ext, double* J, double* dfdu) {
+        const double e = x[0], i = x[1];
+        const double se = sigm(p[c_excexc] * e - p[c_inhexc] * i + p[exc_ext] + u_ext + u_c, p[a_exc], p[mu_exc]);
+        const double si = sigm(p[c_excinh] * e - p[c_inhinh] * i + p[inh_ext], p[a_inh], p[mu_inh]);
+        const double dse = p[a_exc] * se * (1.0 - se), dsi = p[a_inh] * si * (1.0 - si);
+        const double ge = (1.0 - p[r_exc] * e) * dse / p[tau_exc], gi = (1.0 - p[r_inh] * i) * dsi / p[tau_inh];
+        J[0] = (-1.0 - p[r_exc] * se) / p[tau_exc] + ge * p[c_excexc];
+        J[1] = -ge * p[c_inhexc];
+        J[2] = gi * p[c_excinh];
+        J[3] = (-1.0 - p[r_inh] * si) / p[tau_inh] - gi * p[c_inhinh];
+        dfdu[0] = ge;
+        dfdu[1] = 0.0;
+    }
     // The signal other nodes see and the default observed signal; linear in x.
     static inline double output(const double* x) { return x[0]; }
     static inline void noise_gain(const double* p, double* g) {

@@ -49,6 +49,22 @@ struct philox4x64_10 {
         }
         return c;
     }
+
+    // Two blocks with the same key, rounds interleaved (independent multiply chains overlap in the CPU);
+    // identical to two generate() calls.
+    static inline void generate2(counter_type& a, counter_type& b, key_type k) {
+        for (int round = 0; round < 10; ++round) {
+            std::uint64_t ha0, la0, ha1, la1, hb0, lb0, hb1, lb1;
+            mulhilo(m0, a[0], ha0, la0);
+            mulhilo(m0, b[0], hb0, lb0);
+            mulhilo(m1, a[2], ha1, la1);
+            mulhilo(m1, b[2], hb1, lb1);
+            a = {ha1 ^ a[1] ^ k[0], la1, ha0 ^ a[3] ^ k[1], la0};
+            b = {hb1 ^ b[1] ^ k[0], lb1, hb0 ^ b[3] ^ k[1], lb0};
+            k[0] += w0;
+            k[1] += w1;
+        }
+    }
 };
 
 // A 64-bit word to a double in the open interval (0, 1): the top 53 bits plus half an ulp, so
@@ -116,27 +132,65 @@ inline double ziggurat_normal(std::uint64_t w, More&& more) {
     }
 }
 
+namespace detail {
+// Normal q of ziggurat4 when its first word is rejected by the fast path (1.2% of draws): the full
+// ziggurat with further words from the blocks {step, entity, 1 + q, k}, k = 0, 1, ...
+[[gnu::noinline]] inline double ziggurat_slow(std::uint64_t w, const philox4x64_10::key_type& key, std::uint64_t step,
+                                              std::uint64_t entity, std::uint64_t q) {
+    std::uint64_t k = 0;
+    int used = 4;
+    philox4x64_10::counter_type extra{};
+    auto more = [&]() {
+        if (used == 4) {
+            extra = philox4x64_10::generate({step, entity, 1 + q, k++}, key);
+            used = 0;
+        }
+        return extra[static_cast<std::size_t>(used++)];
+    };
+    return ziggurat_normal(w, more);
+}
+}  // namespace detail
+
 // Four standard normals (ziggurat) for (seed, stream, step, entity): the four words of the Philox
 // block {step, entity, 0, 0}; normal q's rejections use blocks {step, entity, 1 + q, k}, k = 0, 1, ...
+// The common case (all four accepted at once) is inline; it gives the same bits as ziggurat_normal.
 inline std::array<double, 4> ziggurat4(std::uint64_t seed, std::uint64_t stream, std::uint64_t step,
-                                       std::uint64_t entity) {
+                                       std::uint64_t entity, const ziggurat_tables& t = ziggurat_tables::get()) {
     const philox4x64_10::key_type key{seed, stream};
     const auto w = philox4x64_10::generate({step, entity, 0, 0}, key);
     std::array<double, 4> z;
     for (std::uint64_t q = 0; q < 4; ++q) {
-        std::uint64_t k = 0;
-        int used = 4;
-        philox4x64_10::counter_type extra{};
-        auto more = [&]() {
-            if (used == 4) {
-                extra = philox4x64_10::generate({step, entity, 1 + q, k++}, key);
-                used = 0;
-            }
-            return extra[static_cast<std::size_t>(used++)];
-        };
-        z[q] = ziggurat_normal(w[q], more);
+        const std::uint64_t wq = w[q];
+        const auto i = static_cast<std::size_t>(wq & 0xFF);
+        const double u = static_cast<double>(wq >> 11) * 0x1.0p-53;
+        const double su = (wq & 0x100) ? -u : u;
+        z[q] = u < t.ratio[i] ? su * t.x[i] : detail::ziggurat_slow(wq, key, step, entity, q);
     }
     return z;
+}
+
+// ziggurat4 for the blocks b0 .. b1-1 of one entity, written to z[4 (b - b0) + q]; two Philox blocks at
+// a time (generate2). Same numbers as calling ziggurat4 per block.
+inline void ziggurat4_run(std::uint64_t seed, std::uint64_t stream, std::uint64_t b0, std::uint64_t b1,
+                          std::uint64_t entity, double* z, const ziggurat_tables& t = ziggurat_tables::get()) {
+    const philox4x64_10::key_type key{seed, stream};
+    auto finish = [&](const philox4x64_10::counter_type& w, std::uint64_t step, double* out) {
+        for (std::uint64_t q = 0; q < 4; ++q) {
+            const std::uint64_t wq = w[q];
+            const auto i = static_cast<std::size_t>(wq & 0xFF);
+            const double u = static_cast<double>(wq >> 11) * 0x1.0p-53;
+            const double su = (wq & 0x100) ? -u : u;
+            out[q] = u < t.ratio[i] ? su * t.x[i] : detail::ziggurat_slow(wq, key, step, entity, q);
+        }
+    };
+    std::uint64_t b = b0;
+    for (; b + 1 < b1; b += 2) {
+        philox4x64_10::counter_type wa{b, entity, 0, 0}, wb{b + 1, entity, 0, 0};
+        philox4x64_10::generate2(wa, wb, key);
+        finish(wa, b, z + 4 * (b - b0));
+        finish(wb, b + 1, z + 4 * (b + 1 - b0));
+    }
+    if (b < b1) finish(philox4x64_10::generate({b, entity, 0, 0}, key), b, z + 4 * (b - b0));
 }
 
 // Four standard normals for (seed, stream, step, entity, lane): one Philox call.

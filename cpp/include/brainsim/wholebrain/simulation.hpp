@@ -21,6 +21,16 @@
 //          cubic Hermite interpolant of the stored o_j and o_j' at the neighbouring grid points (so the
 //          scheme stays 4th order on delay equations; the derivative jump at t = 0 is respected).
 //          Additive white noise is rejected (use heun/euler); OU noise enters as a piecewise-linear input.
+//   ros2, ros3p, rodas3, rodas4
+//          linearly implicit Rosenbrock methods with a fixed step (tableaus from
+//          brainsim/solver/rosenbrock_tableau.hpp; orders 2, 3, 3, 4; all L-stable or stiffly accurate),
+//          for stiff nodes (e.g. very small time constants) where explicit schemes need dt << tau. The
+//          matrix I/(dt gamma) - J uses the node's own analytic Jacobian J = df/dx (block-diagonal: each
+//          node is solved alone, dense LU); the delayed coupling is an explicit, known function of time
+//          inside the step (method of steps, every delay >= 1 step), evaluated at the stage times with
+//          the same cubic Hermite interpolant as rk4, and its time derivative enters the
+//          non-autonomous term. With integer-step delays every derivative breakpoint (t = 0 plus sums of
+//          delays) is a grid point, so no step straddles one. Additive white noise is rejected.
 //
 // Noise: "additive" dx_k = ... + g_k sigma dW_k; "ou" dx_k/dt = ... + g_k eta_k with
 // d eta = -eta/tau_ou dt + sigma dW, eta(0) = 0, advanced with its exact transition. g_k is the
@@ -45,7 +55,7 @@ namespace brainsim::wholebrain {
 
 enum class coupling_kind { linear, sigmoidal, difference };
 enum class noise_kind { none, additive, ou };
-enum class integrator { euler, heun, rk4 };
+enum class integrator { euler, heun, rk4, ros2, ros3p, rodas3, rodas4 };
 
 struct coupling_spec {
     coupling_kind kind = coupling_kind::linear;
@@ -66,6 +76,19 @@ struct stimulus {
     double amplitude = 0.0;
 };
 
+// Everything needed to continue a run exactly where the previous one stopped (plain arrays, so the
+// Python layer can keep it between calls): run(a) followed by a run resumed from its carry gives
+// bitwise the same trajectory as run(a + b).
+struct carry_state {
+    std::int64_t step = 0;       // steps already done: x is the state at t = step * dt
+    std::int64_t hist_len = 0;   // H: history points kept per node (max delay + 1)
+    std::vector<double> x;       // n_nodes x n_state
+    std::vector<double> eta;     // n_nodes x n_state, OU input state (first n_noisy entries used)
+    std::vector<double> k1;      // n_nodes x n_state, f at x (rk4 / Rosenbrock only, else empty)
+    std::vector<double> h, hd;   // n_nodes x H: coupling pre-output and its right derivative (rk4 /
+                                 // Rosenbrock only) at steps step - H + 1 .. step
+};
+
 struct config {
     std::string model = "wilson_cowan";
     std::size_t n_nodes = 0;
@@ -83,6 +106,11 @@ struct config {
     std::vector<stimulus> stimuli;
     std::int64_t record_every = 10;        // steps between samples (samples at t = 0, every, 2 every, ...)
     bool record_states = false;
+    // Continue from a previous run's carry instead of initial_state and a constant history. The
+    // stimulus and noise clocks are absolute (steps since the first run); resume.step must be a
+    // multiple of record_every, and the first sample of a resumed run is at resume.step + record_every.
+    bool resume_set = false;
+    carry_state resume;
 };
 
 struct result {
@@ -91,9 +119,10 @@ struct result {
     std::vector<double> states;       // n_samples x n_nodes x n_state (if record_states)
     std::vector<double> final_state;  // n_nodes x n_state
     std::int64_t epoch_steps = 0;     // K (min delay in steps)
+    carry_state end;                  // to continue this run (config::resume)
 };
 
-// Run n_steps steps of dt. Throws config_error / delay_error for bad input, numerical_error when a
+// Run n_steps steps of dt (from the initial state, or from cfg.resume). Throws config_error / delay_error for bad input, numerical_error when a
 // state becomes non-finite (naming node and time).
 result simulate(const config& cfg, std::int64_t n_steps, unsigned threads = 1);
 
