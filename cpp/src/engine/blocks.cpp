@@ -82,32 +82,82 @@ void keep_extremes(double& low, double& high, double w) {
     if (std::fabs(w) > std::fabs(high)) high = w;
 }
 
-// Poisson(lambda) by inversion of one uniform (lambda <= 30; larger rates are split into pieces):
-// the smallest k with u <= F(k), F the CDF, at most poisson_cap. The CDF is tabulated once per
-// device (the recurrence p_k = p_{k-1} lambda / k, F_k = F_{k-1} + p_k), so a draw is a short
-// linear search without divisions; the table stops where F reaches 1 (u < 1 always stops there).
+// Poisson(lambda) by inversion of one 32-bit uniform word x (lambda <= 30; larger rates are split
+// into pieces): the number of k with x >= T_k, T_k = floor(F(k) 2^32), F the CDF, at most
+// poisson_cap. P(k) = (T_k - T_{k-1}) 2^-32 differs from the Poisson probability by < 2^-32 per
+// value. The table is built once per device (p_k = p_{k-1} lambda / k, F_k = F_{k-1} + p_k) and
+// stops where T_k reaches 2^32 (no word reaches it), so a draw is a short integer search.
 struct poisson_sampler {
     double lam_piece = 0.0;
     int pieces = 1;
-    std::vector<double> cdf;
+    std::vector<std::uint64_t> thr;
     explicit poisson_sampler(double lam) {
         pieces = std::max(1, static_cast<int>(std::ceil(lam / poisson_piece)));
         lam_piece = lam / pieces;
         double p = std::exp(-lam_piece), F = p;
-        cdf.push_back(F);
-        for (std::uint32_t k = 1; k < poisson_cap && F < 1.0; ++k) {
+        const auto to_thr = [](double f) {
+            return static_cast<std::uint64_t>(std::min(std::floor(std::ldexp(f, 32)), 0x1.0p32));
+        };
+        thr.push_back(to_thr(F));
+        for (std::uint32_t k = 1; k < poisson_cap && thr.back() < (std::uint64_t{1} << 32); ++k) {
             p *= lam_piece / k;
             F += p;
-            cdf.push_back(F);
+            thr.push_back(to_thr(F));
         }
     }
-    std::uint32_t draw(double u) const {
+    std::uint32_t draw(std::uint32_t x) const {
         std::uint32_t k = 0;
-        const auto K = static_cast<std::uint32_t>(cdf.size());
-        while (k < K && u > cdf[k]) ++k;
+        const auto K = static_cast<std::uint32_t>(thr.size());
+        while (k < K && x >= thr[k]) ++k;
         return k;  // == K only when K == poisson_cap
     }
 };
+
+// The Poisson counts of one device in step j, piece `piece`: f(m, k) for every target m with k > 0.
+// Random stream (changed in the performance round; earlier: one 64-bit lane per gid, 4 per block):
+// one Philox4x64-10 block per 8 consecutive global
+// ids, counter (j, gid / 8, piece, 0), key (seed, device stream); gid uses 32-bit lane gid % 8 of the
+// 256 output bits (word lane / 2, low half for even lanes). Keyed by gid only, so the counts do not
+// depend on partitions, threads or ranks.
+template <typename F>
+inline void poisson_counts(const local_poisson& ps, const poisson_sampler& smp, int piece, std::int64_t j,
+                           std::uint64_t seed, F&& f) {
+    const numeric::philox4x64_10::key_type key{seed, ps.stream};
+    const auto block_of = [&](std::uint64_t blk) {
+        return numeric::philox4x64_10::generate(
+            {static_cast<std::uint64_t>(j), blk, static_cast<std::uint64_t>(piece), 0}, key);
+    };
+    const auto lane = [](const std::array<std::uint64_t, 4>& w, std::uint64_t g) {
+        return static_cast<std::uint32_t>(w[(g & 7) >> 1] >> ((g & 1) * 32));
+    };
+    const std::size_t M = ps.targets.size();
+    if (ps.contiguous) {
+        // targets m = 0..M-1 with gids g0 + m: whole blocks of 8 without per-target checks
+        const std::uint64_t g0 = ps.gids[0];
+        std::size_t m = 0;
+        while (m < M) {
+            const std::uint64_t g = g0 + m;
+            const auto w = block_of(g >> 3);
+            const std::size_t stop = std::min<std::size_t>(M, m + (8 - (g & 7)));
+            for (; m < stop; ++m) {
+                const std::uint32_t k = smp.draw(lane(w, g0 + m));
+                if (k) f(m, k);
+            }
+        }
+        return;
+    }
+    std::uint64_t cached = ~std::uint64_t{0};
+    std::array<std::uint64_t, 4> w{};
+    for (std::size_t m = 0; m < M; ++m) {
+        const std::uint64_t g = ps.gids[m];
+        if ((g >> 3) != cached) {
+            cached = g >> 3;
+            w = block_of(cached);
+        }
+        const std::uint32_t k = smp.draw(lane(w, g));
+        if (k) f(m, k);
+    }
+}
 
 bool block_base::prepare_inputs(std::int64_t j, const run_env& env, bool events) {
     if (!currents.empty()) {
@@ -139,21 +189,11 @@ bool block_base::prepare_inputs(std::int64_t j, const run_env& env, bool events)
         for (auto& ps: poissons) {
             if (j < ps.start || j >= ps.stop || ps.lambda <= 0.0) continue;
             const poisson_sampler& smp = *ps.sampler;
-            for (int piece = 0; piece < smp.pieces; ++piece) {
-                std::uint64_t cached = ~std::uint64_t{0};
-                std::array<std::uint64_t, 4> w{};
-                for (std::size_t m = 0; m < ps.targets.size(); ++m) {
-                    std::uint64_t g = ps.gids[m];
-                    if ((g >> 2) != cached) {
-                        cached = g >> 2;
-                        w = numeric::philox4x64_10::generate({static_cast<std::uint64_t>(j), cached,
-                                                              static_cast<std::uint64_t>(piece), 0},
-                                                             {env.seed, ps.stream});
-                    }
-                    std::uint32_t k = smp.draw(numeric::u01_open(w[g & 3]));
-                    if (k) sink(ps.targets[m], ps.receptor, k, ps.weight, ps.wq);
-                }
-            }
+            const std::uint32_t* tg = ps.targets.data();
+            for (int piece = 0; piece < smp.pieces; ++piece)
+                poisson_counts(ps, smp, piece, j, env.seed, [&](std::size_t m, std::uint32_t k) {
+                    sink(tg[m], ps.receptor, k, ps.weight, ps.wq);
+                });
         }
         for (auto& sg: spikegens) {
             while (sg.next < sg.steps.size() && sg.steps[sg.next] < j) ++sg.next;
@@ -168,21 +208,27 @@ bool block_base::prepare_inputs(std::int64_t j, const run_env& env, bool events)
                 stim_in[r * n + t] += k * w;
             });
             return true;
-        case acc_kind::fixed64:
+        case acc_kind::fixed64: {
+            std::int64_t* slot = ring_q.row(j);
             run([&](std::uint32_t t, std::uint32_t r, std::uint32_t k, double, std::int64_t wq) {
-                ring_q.row(j, r)[t] += static_cast<std::int64_t>(k) * wq;  // exact: k * wq within the format bound
+                slot[r * n + t] += static_cast<std::int64_t>(k) * wq;  // exact: k * wq within the format bound
             });
             return false;
-        case acc_kind::fixed128:
+        }
+        case acc_kind::fixed128: {
+            i128* slot = ring_w.row(j);
             run([&](std::uint32_t t, std::uint32_t r, std::uint32_t k, double, std::int64_t wq) {
-                ring_w.row(j, r)[t] += static_cast<i128>(k) * wq;
+                slot[r * n + t] += static_cast<i128>(k) * wq;
             });
             return false;
-        case acc_kind::super:
+        }
+        case acc_kind::super: {
+            numeric::superaccumulator* slot = ring_s.row(j);
             run([&](std::uint32_t t, std::uint32_t r, std::uint32_t k, double w, std::int64_t) {
-                ring_s.row(j, r)[t].add_product(static_cast<double>(k), w);  // the exact product
+                slot[r * n + t].add_product(static_cast<double>(k), w);  // the exact product
             });
             return false;
+        }
     }
     return false;
 }
@@ -263,15 +309,10 @@ void block_base::stimulus_events(std::int64_t j, const run_env& env, std::vector
     for (auto& ps: poissons) {
         if (j < ps.start || j >= ps.stop || ps.lambda <= 0.0) continue;
         const poisson_sampler& smp = *ps.sampler;
-        for (int piece = 0; piece < smp.pieces; ++piece) {
-            for (std::size_t m = 0; m < ps.targets.size(); ++m) {
-                std::uint64_t g = ps.gids[m];
-                auto w = numeric::philox4x64_10::generate(
-                    {static_cast<std::uint64_t>(j), g >> 2, static_cast<std::uint64_t>(piece), 0}, {env.seed, ps.stream});
-                std::uint32_t k = smp.draw(numeric::u01_open(w[g & 3]));
-                if (k) evs.push_back({ps.targets[m], ps.receptor, env.dt, k * ps.weight});
-            }
-        }
+        for (int piece = 0; piece < smp.pieces; ++piece)
+            poisson_counts(ps, smp, piece, j, env.seed, [&](std::size_t m, std::uint32_t k) {
+                evs.push_back({ps.targets[m], ps.receptor, env.dt, k * ps.weight});
+            });
     }
     for (auto& sg: spikegens) {
         while (sg.next < sg.steps.size() && sg.steps[sg.next] < j) ++sg.next;
@@ -296,14 +337,47 @@ template <typename M>
 class block final: public block_base {
 public:
     static constexpr std::size_t NR = M::receptors.size();
+    static constexpr std::size_t NS = M::state_vars.size();
+    // Models with a branch-free step_batch that prefer it (M::prefer_batch) keep their state as one
+    // array per variable (sa) and are updated in chunks; the others keep an array of per-neuron
+    // states (s) and run step() per neuron.
+    static constexpr bool batched =
+        requires(const typename M::constants& k, double* const* x, const double* const* in, const double* I,
+                 std::uint8_t* f) {
+            M::step_batch(k, x, in, I, std::size_t{}, f);
+            requires M::prefer_batch;
+        };
+    static constexpr std::size_t chunk = 256;
     typename M::constants c{};
     std::vector<typename M::state> s;
+    std::array<std::vector<double>, NS> sa;
     std::vector<event::timed_input> evs;
+
+    double& state_ref(std::size_t i, std::size_t v) {
+        if constexpr (batched) return sa[v][i];
+        else return s[i][v];
+    }
+    typename M::state load(std::size_t i) const {
+        if constexpr (batched) {
+            typename M::state st;
+            for (std::size_t v = 0; v < NS; ++v) st[v] = sa[v][i];
+            return st;
+        }
+        else return s[i];
+    }
+    void store(std::size_t i, const typename M::state& st) {
+        if constexpr (batched)
+            for (std::size_t v = 0; v < NS; ++v) sa[v][i] = st[v];
+        else s[i] = st;
+    }
 
     void init_states(const pop_rt& p, const network::population_spec& ps, std::uint64_t seed,
                      std::uint32_t pop_index) override {
         c = M::prepare(p.params.data(), dt);
-        s.assign(n, M::initial_state(p.params.data()));
+        const typename M::state init = M::initial_state(p.params.data());
+        if constexpr (batched)
+            for (std::size_t v = 0; v < NS; ++v) sa[v].assign(n, init[v]);
+        else s.assign(n, init);
         for (const auto& [var, vs]: ps.initial) {
             int vi = models::index_of(M::state_vars, var);
             for (std::uint64_t i = 0; i < n; ++i) {
@@ -316,13 +390,63 @@ public:
                                                         static_cast<std::uint64_t>(vi), li);
                     x = network::draw_value(vs, rng, ("initial['" + var + "']").c_str());
                 }
-                s[i][static_cast<std::size_t>(vi)] = x;
+                state_ref(i, static_cast<std::size_t>(vi)) = x;
             }
         }
     }
 
-    double get(std::size_t i, int var) const override { return s[i][static_cast<std::size_t>(var)]; }
-    std::size_t state_bytes() const override { return s.capacity() * sizeof(typename M::state); }
+    double get(std::size_t i, int v) const override {
+        if constexpr (batched) return sa[static_cast<std::size_t>(v)][i];
+        else return s[i][static_cast<std::size_t>(v)];
+    }
+    std::size_t state_bytes() const override {
+        std::size_t b = s.capacity() * sizeof(typename M::state);
+        for (const auto& a: sa) b += a.capacity() * sizeof(double);
+        return b;
+    }
+
+    // Batched time-stepped update: per chunk, the input (read and cleared from the ring slot in the
+    // common cases, else from in_buf after collect_input), M::step_batch, then the spikes in order.
+    void update_batched(std::int64_t j, std::vector<event::spike>& out, bool stim) {
+        const double* I = current_input();
+        const std::size_t nn = n;
+        const bool fixed = acc == acc_kind::fixed64 && !stim &&
+                           std::all_of(unscale.begin(), unscale.end(), [](double u) { return u != 0.0; });
+        const bool flt = acc == acc_kind::float64 && fast_parts <= 1;
+        if (!fixed && !flt) collect_input(j, stim);
+        std::array<double, NR * chunk> inb;
+        std::array<std::uint8_t, chunk> spk;
+        for (std::size_t i0 = 0; i0 < nn; i0 += chunk) {
+            const std::size_t cnt = std::min(chunk, nn - i0);
+            std::array<const double*, NR> inp;
+            for (std::size_t r = 0; r < NR; ++r) {
+                double* dst = inb.data() + r * chunk;
+                if (fixed) {
+                    std::int64_t* row = ring_q.row(j, r) + i0;
+                    const double u = unscale[r];
+                    for (std::size_t k = 0; k < cnt; ++k) dst[k] = static_cast<double>(row[k]) * u;
+                    std::fill(row, row + cnt, std::int64_t{0});
+                    inp[r] = dst;
+                }
+                else if (flt) {
+                    double* row = ring_d.row(j, r) + i0;
+                    if (stim) {
+                        const double* st = stim_in.data() + r * nn + i0;
+                        for (std::size_t k = 0; k < cnt; ++k) dst[k] = row[k] + st[k];
+                    }
+                    else std::copy(row, row + cnt, dst);
+                    std::fill(row, row + cnt, 0.0);
+                    inp[r] = dst;
+                }
+                else inp[r] = in_buf.data() + r * nn + i0;
+            }
+            std::array<double*, NS> xp;
+            for (std::size_t v = 0; v < NS; ++v) xp[v] = sa[v].data() + i0;
+            M::step_batch(c, xp.data(), inp.data(), I + i0, cnt, spk.data());
+            for (std::size_t k = 0; k < cnt; ++k)
+                if (spk[k]) out.push_back({j, first_gid + i0 + k, dt});
+        }
+    }
 
     void update(std::int64_t j, std::vector<event::spike>& out, const run_env& env) override {
         if (precise) {
@@ -330,16 +454,61 @@ public:
             return;
         }
         const bool stim = prepare_inputs(j, env);
-        collect_input(j, stim);
+        if constexpr (batched) {
+            update_batched(j, out, stim);
+            if (!samplers.empty()) sample(j, env);
+            return;
+        }
         const double* I = current_input();
-        const double* in0 = in_buf.data();
         const std::uint64_t g0 = first_gid;
         const std::size_t nn = n;
-        for (std::size_t i = 0; i < nn; ++i) {
-            std::array<double, NR> in;
-            for (std::size_t r = 0; r < NR; ++r) in[r] = in0[r * nn + i];
-            models::step_result res = M::step(c, s[i], in.data(), I[i]);
-            if (res.spiked) out.push_back({j, g0 + i, res.offset});
+        // The common cases read and clear the ring slot inside the neuron loop (one pass over the
+        // slot instead of two); the conversion is the same as collect_input's, so results agree.
+        bool fused = acc == acc_kind::fixed64 && !stim;
+        for (std::size_t r = 0; r < NR && fused; ++r) fused = unscale[r] != 0.0;
+        if (fused) {
+            std::array<std::int64_t*, NR> row;
+            std::array<double, NR> u;
+            for (std::size_t r = 0; r < NR; ++r) {
+                row[r] = ring_q.row(j, r);
+                u[r] = unscale[r];
+            }
+            for (std::size_t i = 0; i < nn; ++i) {
+                std::array<double, NR> in;
+                for (std::size_t r = 0; r < NR; ++r) {
+                    in[r] = static_cast<double>(row[r][i]) * u[r];
+                    row[r][i] = 0;
+                }
+                models::step_result res = M::step(c, s[i], in.data(), I[i]);
+                if (res.spiked) out.push_back({j, g0 + i, res.offset});
+            }
+        }
+        else if (acc == acc_kind::float64 && fast_parts <= 1) {
+            std::array<double*, NR> row;
+            std::array<const double*, NR> st;
+            for (std::size_t r = 0; r < NR; ++r) {
+                row[r] = ring_d.row(j, r);
+                st[r] = stim_in.data() + r * nn;
+            }
+            for (std::size_t i = 0; i < nn; ++i) {
+                std::array<double, NR> in;
+                for (std::size_t r = 0; r < NR; ++r) {
+                    in[r] = stim ? row[r][i] + st[r][i] : row[r][i];
+                    row[r][i] = 0.0;
+                }
+                models::step_result res = M::step(c, s[i], in.data(), I[i]);
+                if (res.spiked) out.push_back({j, g0 + i, res.offset});
+            }
+        }
+        else {
+            collect_input(j, stim);
+            const double* in0 = in_buf.data();
+            for (std::size_t i = 0; i < nn; ++i) {
+                std::array<double, NR> in;
+                for (std::size_t r = 0; r < NR; ++r) in[r] = in0[r * nn + i];
+                models::step_result res = M::step(c, s[i], in.data(), I[i]);
+                if (res.spiked) out.push_back({j, g0 + i, res.offset});
+            }
         }
         if (!samplers.empty()) sample(j, env);
     }
@@ -359,7 +528,7 @@ public:
         const double dt = env.dt;
         std::size_t e = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            auto& st = s[i];
+            typename M::state st = load(i);
             double t = 0.0;
             auto advance = [&](double until) {
                 for (int guard = 0; guard < 1000000; ++guard) {
@@ -392,6 +561,7 @@ public:
                 ++e;
             }
             advance(dt);
+            store(i, st);
         }
         evs.clear();
         if (!samplers.empty()) sample(j, env);

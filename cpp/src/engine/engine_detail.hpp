@@ -64,6 +64,7 @@ struct local_poisson {
     std::uint64_t stream = 0;
     std::vector<std::uint32_t> targets;
     std::vector<std::uint64_t> gids;
+    bool contiguous = false;  // targets[m] == m and gids[m] == gids[0] + m
 };
 
 struct local_spikegen {

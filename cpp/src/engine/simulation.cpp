@@ -852,6 +852,9 @@ struct simulation::impl {
                         local_poisson x = lp;
                         x.targets = std::move(loc);
                         x.gids = std::move(gids);
+                        x.contiguous = true;
+                        for (std::size_t m = 0; m < x.targets.size(); ++m)
+                            if (x.targets[m] != m || x.gids[m] != x.gids[0] + m) { x.contiguous = false; break; }
                         // exact format: the weight, and at most pieces * poisson_cap events per step
                         b.note_weight(x.receptor, x.weight);
                         const auto pieces = static_cast<std::uint32_t>(std::max(1.0, std::ceil(x.lambda / poisson_piece)));
