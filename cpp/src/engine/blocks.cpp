@@ -4,6 +4,7 @@
 #include <brainsim/errors.hpp>
 #include <brainsim/models/registry.hpp>
 #include <brainsim/numeric/counter_rng.hpp>
+#include <brainsim/numeric/exact_accumulator.hpp>
 
 #include <algorithm>
 #include <array>
@@ -67,18 +68,7 @@ void block_base::note_weight(std::uint32_t r, double w) { keep_extremes(w_low[r]
 
 void keep_extremes(double& low, double& high, double w) {
     if (w == 0.0) return;
-    const auto low_exp = [](double x) {  // exponent of the lowest set bit of x != 0
-        const auto bits = std::bit_cast<std::uint64_t>(x);
-        const auto biased = static_cast<int>((bits >> 52) & 0x7ff);
-        std::uint64_t m = bits & ((std::uint64_t{1} << 52) - 1);
-        int e = -1074;
-        if (biased != 0) {
-            m |= std::uint64_t{1} << 52;
-            e = biased - 1075;
-        }
-        return e + std::countr_zero(m);
-    };
-    if (low == 0.0 || low_exp(w) < low_exp(low)) low = w;
+    if (low == 0.0 || numeric::lowest_bit_exponent(w) < numeric::lowest_bit_exponent(low)) low = w;
     if (std::fabs(w) > std::fabs(high)) high = w;
 }
 

@@ -40,9 +40,26 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace brainsim::numeric {
+
+// |w| = m * 2^e with m the integer mantissa (53 bits for normal numbers, not reduced to odd) and e
+// the exponent of its lowest bit position; subnormals have e = -1074.
+inline std::pair<std::uint64_t, int> binary_split(double w) {
+    const auto bits = std::bit_cast<std::uint64_t>(w);
+    const auto biased = static_cast<int>((bits >> 52) & 0x7ff);
+    std::uint64_t m = bits & ((std::uint64_t{1} << 52) - 1);
+    if (biased == 0) return {m, -1074};
+    return {m | (std::uint64_t{1} << 52), biased - 1075};
+}
+
+// Exponent of the lowest set bit of a finite w != 0: w is an integer multiple of 2^result.
+inline int lowest_bit_exponent(double w) {
+    const auto [m, e] = binary_split(w);
+    return e + std::countr_zero(m);
+}
 
 struct fixed_point_format {
     using fixed_t = detail::i128;
@@ -97,14 +114,7 @@ struct fixed_point_format {
     }
 
 private:
-    // |w| = m * 2^e with m the integer mantissa (not normalised to odd).
-    static std::pair<std::uint64_t, int> split(double w) {
-        const auto bits = std::bit_cast<std::uint64_t>(w);
-        const auto biased = static_cast<int>((bits >> 52) & 0x7ff);
-        std::uint64_t m = bits & ((std::uint64_t{1} << 52) - 1);
-        if (biased == 0) return {m, -1074};
-        return {m | (std::uint64_t{1} << 52), biased - 1075};
-    }
+    static std::pair<std::uint64_t, int> split(double w) { return binary_split(w); }
     static std::string detail_repr(double w) { return brainsim::detail::repr(w); }
 };
 
@@ -122,14 +132,7 @@ inline fixed_point_format make_fixed_point_format(std::span<const double> weight
             return f;
         }
         if (w == 0.0) continue;
-        const auto bits = std::bit_cast<std::uint64_t>(w);
-        const auto biased = static_cast<int>((bits >> 52) & 0x7ff);
-        std::uint64_t m = bits & ((std::uint64_t{1} << 52) - 1);
-        int e = -1074;
-        if (biased != 0) {
-            m |= std::uint64_t{1} << 52;
-            e = biased - 1075;
-        }
+        const auto [m, e] = binary_split(w);
         const int low = e + std::countr_zero(m);
         const int high = e + 64 - std::countl_zero(m);
         if (!any) {
