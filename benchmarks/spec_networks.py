@@ -143,46 +143,9 @@ def build_brunel(seed: int = 1, scale: float = 1.0, T: float = 1000.0) -> tuple[
 
 # ------------------------------------------------------------------------------------------------
 # F. Potjans & Diesmann 2014 microcircuit
-
-
-MC_POPS = ["L23E", "L23I", "L4E", "L4I", "L5E", "L5I", "L6E", "L6I"]
-MC_N_FULL = np.array([20683, 5834, 21915, 5479, 4850, 1065, 14395, 2948])
-MC_P = np.array([
-    [0.1009, 0.1689, 0.0437, 0.0818, 0.0323, 0.0, 0.0076, 0.0],
-    [0.1346, 0.1371, 0.0316, 0.0515, 0.0755, 0.0, 0.0042, 0.0],
-    [0.0077, 0.0059, 0.0497, 0.135, 0.0067, 0.0003, 0.0453, 0.0],
-    [0.0691, 0.0029, 0.0794, 0.1597, 0.0033, 0.0, 0.1057, 0.0],
-    [0.1004, 0.0622, 0.0505, 0.0057, 0.0831, 0.3726, 0.0204, 0.0],
-    [0.0548, 0.0269, 0.0257, 0.0022, 0.06, 0.3158, 0.0086, 0.0],
-    [0.0156, 0.0066, 0.0211, 0.0166, 0.0572, 0.0197, 0.0396, 0.2252],
-    [0.0364, 0.001, 0.0034, 0.0005, 0.0277, 0.008, 0.0658, 0.1443],
-])
-MC_K_EXT = np.array([1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100])
-MC_V_MEAN = [-68.28, -63.16, -63.33, -63.45, -63.11, -61.66, -66.72, -61.43]
-MC_V_SD = [5.36, 4.57, 4.74, 4.94, 4.94, 4.55, 5.46, 4.48]
-MC_RATES_FULL = np.array([0.903, 2.965, 4.414, 5.876, 7.569, 8.633, 1.105, 7.829])
-
-
-def microcircuit_parameters(scale: float = 0.1) -> dict:
-    C, tau_m, tau_s = 250.0, 10.0, 0.5
-    a = tau_m * tau_s / (C * (tau_s - tau_m))
-    f = (tau_m / tau_s) ** (1.0 / (tau_s - tau_m))
-    mv_to_pa = 1.0 / (a * (f ** tau_m - f ** tau_s))       # 585.4 pA per mV
-    psc_e = 0.15 * mv_to_pa                                 # 87.8 pA
-    psc_full = np.zeros((8, 8))
-    for j in range(8):
-        psc_full[:, j] = psc_e if j % 2 == 0 else -4.0 * psc_e
-    psc_full[0, 2] = 2.0 * psc_e                            # L4E -> L23E doubled
-    s_full = np.log(1.0 - MC_P) / np.log(1.0 - 1.0 / np.outer(MC_N_FULL, MC_N_FULL))
-    n = np.round(scale * MC_N_FULL).astype(int)
-    k_scaling = 0.1
-    syn = np.round(scale * k_scaling * s_full).astype(int)
-    k_full = s_full / MC_N_FULL[:, None]
-    psc = psc_full / math.sqrt(k_scaling)
-    i_dc = 0.001 * tau_s * (1 - math.sqrt(k_scaling)) * (
-        (psc_full * k_full * MC_RATES_FULL[None, :]).sum(axis=1) + psc_e * MC_K_EXT * 8.0)
-    return {"n": n, "syn": syn, "psc": psc, "psc_ext": psc_e / math.sqrt(k_scaling),
-            "k_ext": np.round(k_scaling * MC_K_EXT).astype(int), "i_dc": i_dc, "mv_to_pa": mv_to_pa}
+# SPEC F parameters and derived sizes/weights: one definition, shared with the peer scripts
+# (benchmarks/peers/_common.py has no brainsim import, so the peers' interpreter can load it).
+from benchmarks.peers._common import MC_POPS, MC_V_MEAN, MC_V_SD, microcircuit_parameters  # noqa: E402
 
 
 def build_microcircuit(seed: int = 1, scale: float = 0.1, T: float = 1500.0) -> tuple[Network, dict]:
