@@ -183,6 +183,9 @@ void register_network(pybind11::module_& m) {
             for (const auto& [n, u]: md.receptors) rc.append(pb::make_tuple(n, u));
             d["state_vars"] = sv;
             d["receptors"] = rc;
+            pb::list ob;
+            for (const auto& [n, u]: md.observables) ob.append(pb::make_tuple(n, u));
+            d["observables"] = ob;
             d["precise"] = md.precise;
             out.append(d);
         }

@@ -30,7 +30,7 @@ from .network import AllToAll, DCCurrent, Explicit, FixedInDegree, FixedOutDegre
 from .results import NetworkResult  # noqa: E402
 from .connectome import Connectome  # noqa: E402
 from .wholebrain import Coupling, Lesion, Noise, Stimulus, WholeBrain, WholeBrainResult  # noqa: E402
-from .observe import BOLD, EEG, Signal  # noqa: E402
+from .observe import BOLD, EEG, Signal, lfp_proxy  # noqa: E402
 from .models import models  # noqa: E402
 
 __version__ = _core.build_info()["version"]
@@ -88,6 +88,7 @@ __all__ = [
     "errors",
     "exact_dot",
     "exact_sum",
+    "lfp_proxy",
     "local_communicator",
     "models",
     "mpi_communicator",

@@ -474,12 +474,14 @@ class Network:
 
     def record(self, what: Population, variable: str = "spikes", interval: float | None = None,
                reduce: str | None = None) -> int:
-        """Record ``"spikes"`` or a state variable (sampled every ``interval`` ms, default dt) of
-        ``what``; ``reduce="sum"`` records the population sum instead of every neuron."""
+        """Record ``"spikes"``, a state variable or an observable of the model (e.g. the synaptic
+        currents ``I_syn_ex``/``I_syn_in`` of lif_cond_exp), sampled every ``interval`` ms (default
+        dt), of ``what``; ``reduce="sum"`` records the population sum instead of every neuron (exact
+        in ``accumulation="exact"``)."""
         self._check_mutable()
         what = self._pop(what, "what")
         info = _model_table()[what.model]
-        svars = [s for s, _ in info["state_vars"]]
+        svars = [s for s, _ in info["state_vars"]] + [o for o, _ in info["observables"]]
         if variable != "spikes" and variable not in svars:
             raise ConfigError(f"record: invalid value {variable!r} for 'variable' (allowed: 'spikes' or one of "
                               f"{', '.join(svars)}; model '{what.model}')")

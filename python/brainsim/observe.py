@@ -21,14 +21,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
 from . import _core
 from .errors import BrainsimIOError, ConfigError
 
-__all__ = ["BOLD", "EEG", "Signal", "sphere_leadfield", "sphere_sensors", "add_observation_noise",
+__all__ = ["BOLD", "EEG", "Signal", "lfp_proxy", "sphere_leadfield", "sphere_sensors", "add_observation_noise",
            "balloon_windkessel"]
 
 
@@ -227,3 +227,32 @@ class EEG:
         t = dt_ms * np.arange(y.shape[0])
         return Signal(y, t, tuple(f"e{i}" for i in range(y.shape[1])), unit="uV per unit source",
                       meta={"snr_db": self.snr_db, "gain": g})
+
+
+def lfp_proxy(result: Any, terms: Sequence[tuple[str, str, float]], delay_ms: float = 0.0) -> Signal:
+    """LFP proxy of a spiking network: a weighted sum of population-summed synaptic currents,
+    ``sum_k w_k * sum_{i in population_k} I_k,i(t - delay)``.
+
+    ``terms`` are ``(population, variable, weight)`` with each ``(population, variable)`` recorded
+    as a population sum, e.g. ``net.record(E, "I_syn_ex", reduce="sum")``. Mazzoni et al. (2008)
+    use ``|I_AMPA| + |I_GABA|`` of the pyramidal cells: ``[("E", "I_syn_ex", 1.0), ("E",
+    "I_syn_in", -1.0)]`` for lif_cond_exp, whose excitatory current is >= 0 and inhibitory current
+    <= 0 below the reversal potentials; Mazzoni et al. (2015) add a delay of ~6 ms. The result is a
+    one-channel :class:`Signal` (pA) that BOLD/EEG observers or spectra can take like any other.
+    """
+    if not terms:
+        raise _cfg("terms", "[]", "at least one (population, variable, weight)")
+    if not (np.isfinite(delay_ms) and delay_ms >= 0):
+        raise _cfg("delay_ms", delay_ms, ">= 0 and finite")
+    t_ref = total = None
+    for population, variable, weight in terms:
+        if not np.isfinite(weight):
+            raise _cfg("weight", weight, "a finite number")
+        t, values = result.population_sum(population, variable)
+        if t_ref is None:
+            t_ref, total = np.asarray(t, dtype=float), np.zeros(len(t))
+        elif len(t) != len(t_ref) or not np.array_equal(t, t_ref):
+            raise _cfg("terms", f"({population!r}, {variable!r})", "population sums recorded at the same interval")
+        total = total + float(weight) * np.asarray(values, dtype=float)
+    return Signal(total[:, None], t_ref + float(delay_ms), ("lfp",), unit="pA",
+                  meta={"terms": [tuple(x) for x in terms], "delay_ms": float(delay_ms)})

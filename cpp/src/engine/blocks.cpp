@@ -386,6 +386,14 @@ public:
     }
 
     double get(std::size_t i, int v) const override {
+        if (static_cast<std::size_t>(v) >= NS) {  // an observable (validated when recording)
+            if constexpr (models::has_observables<M>) {
+                typename M::state st;
+                for (std::size_t k = 0; k < NS; ++k) st[k] = get(i, static_cast<int>(k));
+                return M::observe(c, st, v - static_cast<int>(NS));
+            }
+            else throw internal_error("observable index on a model without observables");
+        }
         if constexpr (batched) return sa[static_cast<std::size_t>(v)][i];
         else return s[i][static_cast<std::size_t>(v)];
     }

@@ -43,6 +43,8 @@ std::vector<model_description> neuron_models() {
         for (const auto& p: M::parameters)
             d.parameters.push_back({std::string(p.name), std::string(p.unit), std::string(p.doc), p.default_value});
         for (const auto& v: M::state_vars) d.state_vars.emplace_back(v.name, v.unit);
+        if constexpr (models::has_observables<M>)
+            for (const auto& v: M::observables) d.observables.emplace_back(v.name, v.unit);
         for (const auto& r: M::receptors) d.receptors.emplace_back(r.name, r.weight_unit);
         d.precise = models::supports_precise_timing<M>;
         out.push_back(std::move(d));
@@ -299,6 +301,8 @@ struct simulation::impl {
                 p.state_vars.push_back(s);
                 snames.push_back(s);
             }
+            // Observables are recordable after the state variables (index >= number of states).
+            for (const auto& [o, u]: md.observables) p.state_vars.push_back(o);
             for (const auto& [name, vs]: ps.initial) {
                 if (std::find(snames.begin(), snames.end(), name) == snames.end())
                     throw config_error("initial['" + name + "']", "...", "a state variable of the model: " + join(snames), ctx);

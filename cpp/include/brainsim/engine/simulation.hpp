@@ -125,6 +125,7 @@ struct model_description {
     std::vector<parameter> parameters;
     std::vector<std::pair<std::string, std::string>> state_vars;       // name, unit
     std::vector<std::pair<std::string, std::string>> receptors;        // name, weight unit
+    std::vector<std::pair<std::string, std::string>> observables;      // name, unit (recordable)
     bool precise = false;  // supports the hybrid and event-driven schemes
 };
 std::vector<model_description> neuron_models();

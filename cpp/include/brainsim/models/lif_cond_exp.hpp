@@ -95,6 +95,11 @@ struct lif_cond_exp {
         {"g_in", "nS"},
         {"t_ref_left", "ms"},
     }};
+    // Synaptic currents into the cell (pA), for LFP proxies: I = g (E_rev - V).
+    static constexpr std::array<var_info, 2> observables{{
+        {"I_syn_ex", "pA"},
+        {"I_syn_in", "pA"},
+    }};
     static constexpr std::array<receptor_info, 2> receptors{{
         {"exc", receptor_kind::conductance, "nS"},
         {"inh", receptor_kind::conductance, "nS"},
@@ -105,6 +110,10 @@ struct lif_cond_exp {
         double C, g_L, E_L, V_th, V_reset, t_ref, E_ex, E_in, I_e, dt;
         double dt_over_C, half_ex, half_in, P_ex, P_in;
     };
+
+    static double observe(const constants& c, const state& s, int k) {
+        return k == 0 ? s[g_ex] * (c.E_ex - s[V_m]) : s[g_in] * (c.E_in - s[V_m]);
+    }
 
     static constants prepare(const double* p, double dt) {
         check_parameters<lif_cond_exp>(p);

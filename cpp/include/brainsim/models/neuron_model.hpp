@@ -43,6 +43,11 @@
 //   static void emit(const constants& c, state& s);                            // reset after spike
 //   // propagate/threshold_crossing then also account for the refractory time left in the state.
 //
+// Observables (optional): quantities derived from the state, recordable like state variables (for
+// example the synaptic currents that an LFP proxy sums):
+//   static constexpr std::array<var_info, K> observables;
+//   static double observe(const constants& c, const state& s, int k);   // k indexes observables
+//
 // Parameters are plain doubles in the units listed (ms, mV, pA, nS, pF). Checks are written in
 // positive form so NaN fails, and every failure is a config_error naming model, parameter, value
 // and the allowed range.
@@ -118,6 +123,12 @@ template <typename M>
 concept has_exact_propagation = requires(const typename M::constants& c, typename M::state& s, double h) {
     M::propagate(c, s, h, 0.0);
     { M::threshold_crossing(c, s, h, 0.0) } -> std::convertible_to<double>;
+};
+
+template <typename M>
+concept has_observables = requires(const typename M::constants& c, const typename M::state& s) {
+    M::observables.size();
+    { M::observe(c, s, 0) } -> std::convertible_to<double>;
 };
 
 // Models that the hybrid and event-driven schemes can run (engine).
