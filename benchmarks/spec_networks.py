@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 from typing import Any
 
@@ -146,6 +145,7 @@ def build_brunel(seed: int = 1, scale: float = 1.0, T: float = 1000.0) -> tuple[
 # SPEC F parameters and derived sizes/weights: one definition, shared with the peer scripts
 # (benchmarks/peers/_common.py has no brainsim import, so the peers' interpreter can load it).
 from benchmarks.peers._common import MC_POPS, MC_V_MEAN, MC_V_SD, microcircuit_parameters  # noqa: E402
+from benchmarks.peers._common import statistics as _spec_statistics  # noqa: E402
 
 
 def build_microcircuit(seed: int = 1, scale: float = 0.1, T: float = 1500.0) -> tuple[Network, dict]:
@@ -193,31 +193,9 @@ BUILDERS = {
 
 
 def statistics(res: Any, meta: dict) -> dict:
-    t0, t1 = meta["window"]
-    n_total = sum(meta["pops"].values())
-    out: dict[str, Any] = {"n_spikes": 0, "per_pop_rate_hz": {}}
-    cvs, in_window = [], 0
-    bins = np.zeros(int(math.ceil(meta["T"] / 100.0)))
-    for name, n in meta["pops"].items():
-        t, ids = res.spikes(name)
-        out["n_spikes"] += int(t.size)
-        sel = (t >= t0) & (t < t1)
-        in_window += int(sel.sum())
-        out["per_pop_rate_hz"][name] = float(sel.sum() / (n * (t1 - t0) / 1000.0))
-        tw, iw = t[sel], ids[sel].astype(np.int64)
-        order = np.lexsort((tw, iw))
-        tw, iw = tw[order], iw[order]
-        bounds = np.searchsorted(iw, np.arange(n + 1))
-        for k in range(n):
-            tt = tw[bounds[k]:bounds[k + 1]]
-            if tt.size >= 3:
-                isi = np.diff(tt)
-                cvs.append(isi.std() / isi.mean())
-        np.add.at(bins, np.minimum((t / 100.0).astype(int), bins.size - 1), 1)
-    out["rate_hz"] = in_window / (n_total * (t1 - t0) / 1000.0)
-    out["cv_isi"] = float(np.mean(cvs)) if cvs else float("nan")
-    out["bin_rates_hz"] = (bins / (n_total * 0.1)).tolist()
-    return out
+    """SPEC section 0.1 statistics of a brainsim result: the very function the peer scripts use."""
+    pops = {name: (*res.spikes(name), n) for name, n in meta["pops"].items()}
+    return _spec_statistics(pops, meta["T"], meta["window"])
 
 
 BANDS = {
