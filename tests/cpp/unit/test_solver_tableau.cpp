@@ -138,6 +138,19 @@ void check(const rosenbrock_tableau& t) {
     for (double x: r) (void)x;
 }
 
+// The stability function R(z) = 1 + z w^T (I - z B)^-1 1 (B = alpha + Gamma, full lower) of the
+// solution with weights w, at infinity: R(inf) = 1 - w^T B^-1 1.
+double r_at_infinity(const untransformed& u, const std::vector<double>& w) {
+    mat B(u.s, std::vector<double>(u.s, 0.0));
+    for (int i = 0; i < u.s; ++i)
+        for (int j = 0; j <= i; ++j) B[i][j] = u.alpha[i][j] + u.Gamma[i][j];
+    const auto Binv = inverse_lower(B);
+    double r = 1.0;
+    for (int i = 0; i < u.s; ++i)
+        for (int j = 0; j < u.s; ++j) r -= w[i] * Binv[i][j];
+    return r;
+}
+
 }  // namespace
 
 TEST(solver_tableau, ros2_order_conditions) { check(ros2_tableau); }
@@ -145,25 +158,50 @@ TEST(solver_tableau, ros3p_order_conditions) { check(ros3p_tableau); }
 TEST(solver_tableau, rodas3_order_conditions) { check(rodas3_tableau); }
 TEST(solver_tableau, rodas4_order_conditions) { check(rodas4_tableau); }
 
-// The stability function R(z) = 1 + z b^T (I - z B)^-1 1 (B = alpha + Gamma, full lower) of an
-// L-stable method vanishes at infinity: R(inf) = 1 - b^T B^-1 1.
+// The stability function of an L-stable method vanishes at infinity.
 TEST(solver_tableau, l_stability_at_infinity) {
     for (const auto* t: {&ros2_tableau, &ros3p_tableau, &rodas3_tableau, &rodas4_tableau}) {
         SCOPED_TRACE(std::string(t->name));
         const auto u = recover(*t);
-        mat B(u.s, std::vector<double>(u.s, 0.0));
-        for (int i = 0; i < u.s; ++i)
-            for (int j = 0; j <= i; ++j) B[i][j] = u.alpha[i][j] + u.Gamma[i][j];
-        const auto Binv = inverse_lower(B);
-        double r = 1.0;
-        for (int i = 0; i < u.s; ++i)
-            for (int j = 0; j < u.s; ++j) r -= u.b[i] * Binv[i][j];
+        const double r = r_at_infinity(u, u.b);
         if (t->name == std::string_view("ros3p")) {
-            // ROS3P is A-stable but not L-stable: |R(inf)| = 0.73 (Lang & Verwer 2001).
+            // ROS3P is A-stable but not L-stable: |R(inf)| = 0.73 (Lang & Verwer 2001). Its error
+            // stage is (error_stage_is_an_l_stable_companion).
             EXPECT_NEAR(std::abs(r), 0.7320508075688772, 1e-10);
         }
         else {
             EXPECT_NEAR(r, 0.0, 1e-12);
         }
     }
+}
+
+// A tableau's error stage (rosenbrock_tableau::error_stage) as one more stage of an extended
+// method: stage s+1 at y1 (a_{s+1,j} = m_j, abscissa 1), C row c_err, and the embedded solution
+// y1 + u_{s+1} (weights m - e with e = (0, ..., 0, -1)). The extended main solution is the
+// original one; the embedded one must be of the tableau's embedded order with gamma_{s+1} = 0 (no
+// df/dt term in the stage) and L-stable, R_hat(inf) = 0.
+TEST(solver_tableau, error_stage_is_an_l_stable_companion) {
+    int checked = 0;
+    for (const auto* t: {&ros2_tableau, &ros3p_tableau, &rodas3_tableau, &rodas4_tableau}) {
+        if (!t->error_stage) continue;
+        SCOPED_TRACE(std::string(t->name));
+        ASSERT_LT(t->stages, rosenbrock_max_stages);
+        rosenbrock_tableau x = *t;
+        const int s = t->stages;
+        x.stages = s + 1;
+        x.alpha[s] = 1.0;
+        x.gamma_sum[s] = 0.0;
+        for (int j = 0; j < s; ++j) {
+            x.a[s][j] = t->m[j];
+            x.c[s][j] = t->c_err[j];
+            x.e[j] = 0.0;
+        }
+        x.m[s] = 0.0;
+        x.e[s] = -1.0;
+        check(x);  // main order unchanged, embedded order 2, stored alpha/gamma sums consistent
+        const auto u = recover(x);
+        EXPECT_NEAR(r_at_infinity(u, u.bhat), 0.0, 1e-12);
+        ++checked;
+    }
+    EXPECT_EQ(checked, 2);  // ros2, ros3p
 }

@@ -27,10 +27,7 @@ def test_model_definition_matches_reference():
 
 @pytest.mark.parametrize(
     "method",
-    ["rodas4", "rodas3",
-     pytest.param("ros2", marks=pytest.mark.slow),
-     pytest.param("ros3p", marks=pytest.mark.xfail(strict=True, reason="ROS3P error estimate blind to linear "
-                                                   "error; 2.4e-4 ms at rtol 1e-8"))])
+    ["rodas4", "rodas3", "ros2", "ros3p"])
 def test_spike_times_at_rtol_1e8(method):
     worst = 0.0
     for res in REF["results"]:

@@ -95,7 +95,7 @@ public:
         J_.assign(n * n, 0.0);
         lu_.resize(n);
         u_.assign(std::size_t(tab_.stages) * n, 0.0);
-        for (auto* v: {&f0_, &fs_, &ytmp_, &ftmp_, &ynew_, &err_, &ft_, &dy_, &comp_}) v->assign(n, 0.0);
+        for (auto* v: {&f0_, &f1_, &fs_, &ytmp_, &ftmp_, &ynew_, &err_, &ft_, &dy_, &comp_}) v->assign(n, 0.0);
         dense_.resize(n);
         // Stage i reuses f of stage i-1 when it is evaluated at the same point (ROS3P, RODAS3).
         for (int i = 1; i < tab_.stages; ++i) {
@@ -340,6 +340,21 @@ private:
             ynew_[k] = v;
             finite = finite && std::isfinite(v) && std::isfinite(err_[k]);
         }
+        f1_ready_ = false;
+        if (tab_.error_stage && finite) {
+            // err = u_e, (I/(h gamma) - J) u_e = f(t + h, y1) + sum_j (c_err_j / h) u_j
+            p_.rhs(tc(t + h), ynew_, f1_);
+            ++ws_.rhs_evals;
+            for (std::size_t k = 0; k < n; ++k) {
+                double v = f1_[k];
+                for (int j = 0; j < s; ++j) v += (tab_.c_err[j] / h) * u_[std::size_t(j) * n + k];
+                err_[k] = v;
+            }
+            lu_.solve(std::span<double>(err_.data(), n));
+            ++ws_.lin_solves;
+            for (std::size_t k = 0; k < n; ++k) finite = finite && std::isfinite(err_[k]);
+            f1_ready_ = finite;
+        }
         return finite;
     }
 
@@ -407,7 +422,11 @@ private:
             return;
         }
         std::copy(f0_.begin(), f0_.end(), dense_.p().begin());
-        if (want_dense) {
+        if (f1_ready_) {  // f(t1, y1) from the error stage
+            std::copy(f1_.begin(), f1_.end(), dense_.q().begin());
+            f1_valid_ = true;
+        }
+        else if (want_dense) {
             p_.rhs(tc(t1), ynew_, dense_.q());
             ++ws_.rhs_evals;
             f1_valid_ = true;
@@ -427,12 +446,12 @@ private:
     const rosenbrock_tableau& tab_;
     rosenbrock_options opt_;
     std::size_t n_;
-    std::vector<double> J_, u_, f0_, fs_, ytmp_, ftmp_, ynew_, err_, ft_, dy_, comp_;
+    std::vector<double> J_, u_, f0_, f1_, fs_, ytmp_, ftmp_, ynew_, err_, ft_, dy_, comp_;
     dense_lu lu_;
     dense_step dense_;
     bool reuse_f_[rosenbrock_max_stages] = {};
     double q_exp_ = 0.5;
-    bool f_valid_ = false, jac_valid_ = false, f1_valid_ = false, restart_ = false;
+    bool f_valid_ = false, jac_valid_ = false, f1_valid_ = false, f1_ready_ = false, restart_ = false;
     double t_cap_ = std::numeric_limits<double>::infinity();
     double t_lo_ = 0.0;
     double invariant0_ = 0.0;
