@@ -10,6 +10,7 @@
 #include <pybind11/stl.h>
 
 #include <cstring>
+#include <optional>
 
 namespace brainsim::py {
 namespace {
@@ -27,6 +28,12 @@ pyb::array_t<double> to_array(std::vector<double>&& v, std::vector<pyb::ssize_t>
     auto* heap = new std::vector<double>(std::move(v));
     pyb::capsule owner(heap, [](void* p) { delete static_cast<std::vector<double>*>(p); });
     return pyb::array_t<double>(shape, heap->data(), owner);
+}
+
+std::string shape_str(const carray<double>& a) {
+    std::string out = "(";
+    for (pyb::ssize_t k = 0; k < a.ndim(); ++k) out += (k ? ", " : "") + std::to_string(a.shape(k));
+    return out + (a.ndim() == 1 ? ",)" : ")");
 }
 
 wholebrain::coupling_kind coupling_kind_of(const std::string& s) {
@@ -149,8 +156,13 @@ void register_wholebrain(pybind11::module_& m) {
 
     m.def(
         "balloon_windkessel",
-        [](carray<double> drive, double dt_ms, double tr_ms, const pyb::dict& kw, unsigned threads) {
+        [](carray<double> drive, double dt_ms, double tr_ms, const pyb::dict& kw, unsigned threads,
+           std::optional<carray<double>> initial_state, std::int64_t phase) {
             if (drive.ndim() != 2) throw config_error("drive", std::to_string(drive.ndim()) + "-d array", "a 2-d array (time, region)");
+            if (initial_state && (initial_state->ndim() != 2 || initial_state->shape(0) != drive.shape(1) ||
+                                  initial_state->shape(1) != 4))
+                throw config_error("initial_state", "an array of shape " + shape_str(*initial_state),
+                                   "shape (" + std::to_string(drive.shape(1)) + ", 4): s, ln f, ln v, ln q per region");
             observe::balloon_params p;
             for (auto item: kw) {
                 const auto key = item.first.cast<std::string>();
@@ -170,12 +182,15 @@ void register_wholebrain(pybind11::module_& m) {
             observe::bold_result res;
             {
                 pyb::gil_scoped_release release;
-                res = observe::balloon_windkessel(drive.data(), drive.shape(0), drive.shape(1), dt_ms, tr_ms, p, threads);
+                res = observe::balloon_windkessel(drive.data(), drive.shape(0), drive.shape(1), dt_ms, tr_ms, p, threads,
+                                                  initial_state ? initial_state->data() : nullptr, phase);
             }
             const auto ns = static_cast<pyb::ssize_t>(res.n_samples), nr = static_cast<pyb::ssize_t>(res.n_regions);
-            return pyb::make_tuple(to_array(std::move(res.bold), {ns, nr}), to_array(std::move(res.states), {ns, nr, 4}));
+            return pyb::make_tuple(to_array(std::move(res.bold), {ns, nr}), to_array(std::move(res.states), {ns, nr, 4}),
+                                   to_array(std::move(res.final_state), {nr, 4}), res.final_phase);
         },
-        pyb::arg("drive"), pyb::arg("dt_ms"), pyb::arg("tr_ms"), pyb::arg("params"), pyb::arg("threads") = 1);
+        pyb::arg("drive"), pyb::arg("dt_ms"), pyb::arg("tr_ms"), pyb::arg("params"), pyb::arg("threads") = 1,
+        pyb::arg("initial_state") = pyb::none(), pyb::arg("phase") = 0);
 
     m.def(
         "philox4x64_10",

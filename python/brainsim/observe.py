@@ -71,11 +71,16 @@ def balloon_windkessel(drive: np.ndarray, dt_ms: float, tr_ms: float, threads: i
     """BOLD (n_TR, regions) and haemodynamic states (n_TR, regions, [s, f, v, q]) for a drive sampled
     every dt_ms from t = 0; samples at t = TR, 2 TR, ... Parameters: kappa, gamma, tau (s), alpha, rho,
     V0, k1, k2, k3, max_step_s (see brainsim/observe/bold.hpp)."""
+    b, states, _, _ = _balloon(drive, dt_ms, tr_ms, threads, params)
+    return b, states
+
+
+def _balloon(drive, dt_ms, tr_ms, threads, params, initial_state=None, phase=0):
     d = np.ascontiguousarray(drive, dtype=float)
     if d.ndim == 1:
         d = d[:, None]
     return _core.balloon_windkessel(d, float(dt_ms), float(tr_ms), {k: float(v) for k, v in params.items()},
-                                    int(threads))
+                                    int(threads), initial_state, int(phase))
 
 
 @dataclass
@@ -90,13 +95,33 @@ class BOLD:
     name: str = "bold"
 
     def transform(self, signal: np.ndarray, dt_ms: float, *, channels: tuple[str, ...] | None = None,
-                  seed: int = 0, threads: int = 1) -> Signal:
-        b, states = balloon_windkessel(np.asarray(signal) * self.scale, dt_ms, self.tr, threads, **self.params)
-        b = add_observation_noise(b, self.snr_db, seed, stream=1)
-        t = self.tr * np.arange(1, b.shape[0] + 1)
+                  seed: int = 0, threads: int = 1, carry: dict | None = None) -> Signal:
+        """BOLD of ``signal`` (time, region) sampled every ``dt_ms`` from t = 0, at t = TR, 2 TR, ...
+
+        ``carry``: ``meta["carry"]`` of the Signal that transformed the preceding stretch of the same
+        drive (whose samples continue at one ``dt_ms`` after its last one): the haemodynamic state,
+        the TR phase and the last drive sample carry over, so the samples are bitwise those of one
+        transform of the whole drive (times counted from that drive's start). Observation noise
+        (``snr_db``) is scaled per call and drawn from a new stream per continuation."""
+        z = np.asarray(signal, dtype=float)
+        if z.ndim == 1:
+            z = z[:, None]
+        if carry is None:
+            drive, state, phase, before, part = z, None, 0, 0, 0
+        else:
+            last = np.asarray(carry["last_drive"], dtype=float)
+            if last.shape != z.shape[1:]:
+                raise _cfg("signal", f"{z.shape[1]} regions", f"{last.shape[0]} regions as in the carried run")
+            drive = np.vstack([last[None, :], z])
+            state, phase, before, part = carry["state"], carry["phase"], carry["samples"], carry["part"] + 1
+        b, states, final, phase1 = _balloon(drive * self.scale, dt_ms, self.tr, threads, self.params, state, phase)
+        b = add_observation_noise(b, self.snr_db, seed, stream=1 + (part << 8))
+        t = self.tr * np.arange(before + 1, before + b.shape[0] + 1)
         ch = channels or tuple(f"r{i}" for i in range(b.shape[1]))
+        last = z[-1].copy() if z.shape[0] else drive[-1].copy()
+        nxt = {"state": final, "phase": int(phase1), "last_drive": last, "samples": before + b.shape[0], "part": part}
         return Signal(b, t, ch, unit="fraction (x100 = % signal change)",
-                      meta={"tr_ms": self.tr, "snr_db": self.snr_db, "haemodynamic_states": states})
+                      meta={"tr_ms": self.tr, "snr_db": self.snr_db, "haemodynamic_states": states, "carry": nxt})
 
 
 def sphere_sensors(n: int = 64, radius: float = 95.0) -> np.ndarray:

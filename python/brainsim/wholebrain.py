@@ -25,7 +25,9 @@ state and the noise/stimulus clock), so ``wb.run(1000); wb.run(1000)`` gives bit
 ``wb.run(2000)`` (the second result starts at t = 1000 + record_interval). Parameters, noise, lesions,
 stimuli and the velocity may change between runs; the model, network size, dt, integrator and coupling
 kind may not (ConfigError; call :meth:`WholeBrain.reset` to start again from ``initial_state``).
-Observers transform each run's samples on their own (BOLD starts from rest in every run).
+Observers continue too: a BOLD observer carries its haemodynamic state and TR phase into the next
+run, so the BOLD samples of ``run(1000); run(1000)`` are bitwise those of ``run(2000)`` (observation
+noise, if any, is scaled and drawn per run); a BOLD observer added between runs starts from rest.
 """
 
 from __future__ import annotations
@@ -301,11 +303,13 @@ class WholeBrain:
         self._stimuli: list[Stimulus] = []
         self._carry: dict | None = None
         self._carry_key: tuple | None = None
+        self._observer_carry: dict[str, dict] = {}
 
     def reset(self) -> "WholeBrain":
         """Forget previous runs: the next run() starts at t = 0 from ``initial_state``."""
         self._carry = None
         self._carry_key = None
+        self._observer_carry = {}
         return self
 
     @property
@@ -497,11 +501,16 @@ class WholeBrain:
         first = 0 if resume is None else int(resume["step"]) // self._record_every + 1
         t = self.record_interval * (first + np.arange(out.shape[0]))
         observed: dict[str, Signal] = {}
+        carried = {}
         for k, o in enumerate(self._observers):
             if isinstance(o, BOLD):
                 sig = _bold_drive(self.node, self._P, self._param_names, out)
+                carry = self._observer_carry.get(o.name) if first else None
                 observed[o.name] = o.transform(sig, self.record_interval, channels=self.connectome.labels,
-                                               seed=self.seed, threads=int(threads))
+                                               seed=self.seed, threads=int(threads), carry=carry)
+                carried[o.name] = observed[o.name].meta["carry"]
+                if carry is not None:
+                    continue  # continued haemodynamics: times already count from t = 0
             elif isinstance(o, EEG):
                 observed[o.name] = o.transform(out, self.record_interval, positions=self.connectome.centres,
                                                seed=self.seed)
@@ -509,6 +518,7 @@ class WholeBrain:
                 observed[o.name] = o.transform(out, self.record_interval, seed=self.seed)
             if first:  # a continued run: the signal starts at t[0], not at 0
                 observed[o.name].t = observed[o.name].t + t[0]
+        self._observer_carry = carried
         return WholeBrainResult(t=t, output=out, states=r.get("states"), final_state=r["final_state"],
                                 observed=observed, config=config,
                                 labels=self.connectome.labels, wall_time_s=wall)

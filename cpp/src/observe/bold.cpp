@@ -33,7 +33,8 @@ struct bw_rhs {
 }  // namespace
 
 bold_result balloon_windkessel(const double* drive, std::int64_t n_times, std::int64_t n_regions, double dt_ms,
-                               double tr_ms, const balloon_params& p, unsigned threads) {
+                               double tr_ms, const balloon_params& p, unsigned threads, const double* initial_state,
+                               std::int64_t phase) {
     require_positive("dt_ms", dt_ms);
     require_positive("tr", tr_ms);
     for (auto [name, v]: {std::pair{"kappa", p.kappa}, {"gamma", p.gamma}, {"tau", p.tau}, {"alpha", p.alpha},
@@ -54,9 +55,20 @@ bold_result balloon_windkessel(const double* drive, std::int64_t n_times, std::i
                                "finite values (sample " + std::to_string(k / n_regions) + ", region " +
                                    std::to_string(k % n_regions) + ")");
 
+    if (!(phase >= 0 && phase < every))
+        throw config_error("phase", std::to_string(phase), "in [0, " + std::to_string(every) + ") drive intervals");
+    if (initial_state) {
+        for (std::int64_t k = 0; k < n_regions * 4; ++k)
+            if (!std::isfinite(initial_state[k]))
+                throw config_error("initial_state", detail::repr(initial_state[k]),
+                                   "finite values (region " + std::to_string(k / 4) + ")");
+    }
+
     bold_result res;
     res.n_regions = n_regions;
-    res.n_samples = (n_times - 1) / every;
+    res.n_samples = (n_times - 1 + phase) / every;
+    res.final_phase = (n_times - 1 + phase) % every;
+    res.final_state.assign(static_cast<std::size_t>(n_regions * 4), 0.0);
     res.bold.assign(static_cast<std::size_t>(res.n_samples * n_regions), 0.0);
     res.states.assign(static_cast<std::size_t>(res.n_samples * n_regions * 4), 0.0);
 
@@ -68,6 +80,8 @@ bold_result balloon_windkessel(const double* drive, std::int64_t n_times, std::i
 
     auto region = [&](std::int64_t r) {
         double y[4] = {0.0, 0.0, 0.0, 0.0}, k1[4], k2[4], k3[4], k4[4], yt[4];
+        if (initial_state)
+            for (int i = 0; i < 4; ++i) y[i] = initial_state[r * 4 + i];
         for (std::int64_t n = 0; n + 1 < n_times; ++n) {
             const double z0 = drive[n * n_regions + r], z1 = drive[(n + 1) * n_regions + r];
             for (std::int64_t m = 0; m < n_sub; ++m) {
@@ -83,8 +97,8 @@ bold_result balloon_windkessel(const double* drive, std::int64_t n_times, std::i
                 f(yt, zb, k4);
                 for (int i = 0; i < 4; ++i) y[i] += h / 6.0 * (k1[i] + 2.0 * (k2[i] + k3[i]) + k4[i]);
             }
-            if ((n + 1) % every == 0) {
-                const auto k = (n + 1) / every - 1;
+            if ((n + 1 + phase) % every == 0) {
+                const auto k = (n + 1 + phase) / every - 1;
                 const double fv = std::exp(y[1]), v = std::exp(y[2]), q = std::exp(y[3]);
                 const double b = p.V0 * (p.k1 * (1.0 - q) + p.k2 * (1.0 - q / v) + p.k3 * (1.0 - v));
                 // f -> 0 means the model itself breaks down (df/dt = s drives inflow through zero)
@@ -101,6 +115,7 @@ bold_result balloon_windkessel(const double* drive, std::int64_t n_times, std::i
                 st[3] = q;
             }
         }
+        for (int i = 0; i < 4; ++i) res.final_state[static_cast<std::size_t>(r * 4 + i)] = y[i];
     };
     const std::size_t n_parts = static_cast<std::size_t>(std::min<std::int64_t>(n_regions, 64));
     auto part = [&](std::size_t pi) {

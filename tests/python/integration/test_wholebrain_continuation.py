@@ -66,3 +66,30 @@ def test_delays_that_grow_need_a_reset():
     wb.velocity = 5.0  # 4x longer delays than the carried history
     with pytest.raises(ConfigError, match="hist_len"):
         wb.run(10.0)
+
+
+def test_bold_continues_across_runs():
+    # The BOLD observer carries its haemodynamic state and TR phase: run boundaries that do not
+    # fall on TR multiples (TR = 40 ms, parts of 100, 3, 0, 57 and 100 ms) give bitwise the BOLD of
+    # one run, at the same times.
+    from brainsim.observe import BOLD
+
+    whole = net().observe(BOLD(tr=40.0)).run(260.0)
+    wb = net().observe(BOLD(tr=40.0))
+    parts = [wb.run(d) for d in (100.0, 3.0, 0.0, 57.0, 100.0)]
+    got = np.concatenate([p.observed["bold"].data for p in parts])
+    np.testing.assert_array_equal(got, whole.observed["bold"].data)
+    np.testing.assert_array_equal(np.concatenate([p.observed["bold"].t for p in parts]), whole.observed["bold"].t)
+    assert whole.observed["bold"].t[-1] == 240.0 and len(got) == 6
+    # reset() forgets the haemodynamic state with the rest
+    wb.reset()
+    again = wb.run(260.0)
+    np.testing.assert_array_equal(again.observed["bold"].data, whole.observed["bold"].data)
+
+
+def test_bold_carry_checks_region_count():
+    from brainsim.observe import BOLD
+
+    sig = BOLD(tr=10.0).transform(np.zeros((21, 3)), 1.0)
+    with pytest.raises(ConfigError, match="regions"):
+        BOLD(tr=10.0).transform(np.zeros((10, 2)), 1.0, carry=sig.meta["carry"])

@@ -42,11 +42,21 @@ struct bold_result {
     std::int64_t n_samples = 0, n_regions = 0;
     std::vector<double> bold;    // n_samples x n_regions
     std::vector<double> states;  // n_samples x n_regions x 4: s, f, v, q (linear, not log)
+    // To continue with the next stretch of drive (see balloon_windkessel): the integration state at
+    // the last drive sample, n_regions x 4 (s, ln f, ln v, ln q), and the drive intervals since the
+    // last BOLD sample.
+    std::vector<double> final_state;
+    std::int64_t final_phase = 0;
 };
 
 // drive: n_times x n_regions (row-major), sampled every dt_ms starting at t = 0. tr_ms must be a
 // positive multiple of dt_ms. threads: regions are independent and split over a fixed partition.
+// Continuation: initial_state (n_regions x 4 as in bold_result::final_state; nullptr = rest) and
+// phase (drive intervals already elapsed since the last BOLD sample) make the call continue a
+// previous one whose last drive sample is this drive's first: samples then fall where an
+// uninterrupted run puts them, and the results are bitwise those of one call on the whole drive.
 bold_result balloon_windkessel(const double* drive, std::int64_t n_times, std::int64_t n_regions, double dt_ms,
-                               double tr_ms, const balloon_params& p, unsigned threads = 1);
+                               double tr_ms, const balloon_params& p, unsigned threads = 1,
+                               const double* initial_state = nullptr, std::int64_t phase = 0);
 
 }  // namespace brainsim::observe
