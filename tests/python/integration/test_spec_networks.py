@@ -47,15 +47,16 @@ def test_cuba_in_band_over_three_seeds():
     assert_in_band("cuba", run_stats("cuba"))
 
 
-# Known issue (issue 5): scaled COBA N=4000 does not always sustain its activity. A few hundred ms
-# after the kick it falls silent for some seeds: 3 of seeds 1-11 with the first Poisson stream
-# (5, 8, 10), 5 of 11 with the current 8-lane stream (2, 6, 8, 10, 11). Brian2 standalone does the
-# same on 2 of 8 extra seeds (benchmarks/results/spiking_2026-12-04.md), so it is a property of the
-# network that SPEC G's 3-seed peer range did not sample; SPEC G needs a rule for it (survival
-# fraction, or bands over surviving runs). Until then the 3-seed band check is a strict xfail.
-SCALED_COBA_IGNITION = pytest.mark.xfail(
-    reason="scaled COBA dies out after the kick for some seeds (seed 2 at ~200 ms); see comment",
-    strict=True)
+# Scaled COBA N=4000 does not always sustain its activity: for some seeds it falls silent a few
+# hundred ms after the kick. That is a property of the network, not of brainsim: over seeds 1-30
+# (python -m benchmarks ignition --seeds 1-30 --peer-python ...; benchmarks/results/
+# ignition_2026-12-05.md) brainsim sustained 20, NEST 24 and Brian2 runtime 25 of 30 (Fisher's exact
+# test against the pooled peers p = 0.12), and the sustained runs agree: brainsim 12.09 +- 0.38 Hz,
+# CV 1.371; NEST 12.08 +- 0.39, 1.373; Brian2 12.57 +- 0.41, 1.401. SPEC G says a run below 1 Hz "is
+# a failed ignition, not a fast run", so its bands are checked on the first three seeds that sustain
+# activity, and the survival fraction separately: at least 10 of seeds 1-20 (the peers' pooled
+# 49/60 = 0.82 gives P(X <= 9) = 0.03 %).
+SCALED_COBA_SEEDS = range(1, 21)
 
 
 def test_scaled_coba_4000_has_exactly_100_synapses_per_neuron():
@@ -65,11 +66,14 @@ def test_scaled_coba_4000_has_exactly_100_synapses_per_neuron():
         assert res.report["n_synapses"] == 100 * 4000
 
 
-@SCALED_COBA_IGNITION
-def test_scaled_coba_4000_in_band_over_three_seeds():
-    stats = run_stats("scaled_coba_4000")
-    assert_in_band("scaled_coba_4000", stats)
-    assert_self_sustained(stats)
+def test_scaled_coba_4000_in_band_over_sustained_seeds():
+    stats = run_stats("scaled_coba_4000", seeds=SCALED_COBA_SEEDS)
+    sustained = [st for st in stats if min(st["bin_rates_hz"][1:]) >= 1.0]
+    failed = [st for st in stats if min(st["bin_rates_hz"][1:]) < 1.0]
+    assert len(sustained) >= 10, f"only {len(sustained)} of {len(stats)} seeds sustain activity"
+    for st in failed:  # a failed ignition dies out; it does not settle at a low rate
+        assert st["bin_rates_hz"][-1] < 0.1, st["bin_rates_hz"]
+    assert_in_band("scaled_coba_4000", sustained[:3])
 
 
 def test_brunel_reduced_check():
@@ -108,10 +112,11 @@ def test_cobahh_in_band_over_three_seeds():
 
 
 @pytest.mark.slow
-@SCALED_COBA_IGNITION
 def test_scaled_coba_rate_nearly_independent_of_n():
-    s4 = run_stats("scaled_coba_4000")
+    s4 = [st for st in run_stats("scaled_coba_4000", seeds=SCALED_COBA_SEEDS)
+          if min(st["bin_rates_hz"][1:]) >= 1.0][:3]
     s16 = run_stats("scaled_coba_16000")
+    assert_self_sustained(s16)
     assert_in_band("scaled_coba_16000", s16)
     assert all(st["n_synapses"] == 100 * 16000 for st in s16)
     drift = abs(np.mean([s["rate_hz"] for s in s16]) - np.mean([s["rate_hz"] for s in s4]))
