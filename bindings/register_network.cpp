@@ -236,6 +236,7 @@ void register_network(pybind11::module_& m) {
             d["partitions"] = r.partitions;
             d["accumulators"] = r.accumulators;
             d["notes"] = r.notes;
+            d["neuron_updates"] = r.neuron_updates;
             return d;
         });
 }

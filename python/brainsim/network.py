@@ -553,6 +553,7 @@ class Network:
         if self._result is None:
             self._result = NetworkResult(self, report)
         self._result._collect(self._sim)
+        self._result.report["neuron_updates"] = int(self._sim.report()["neuron_updates"])
         self._result.timing["build_s"] = self._result.timing.get("build_s", 0.0) + (t1 - t0)
         self._result.timing["sim_s"] = self._result.timing.get("sim_s", 0.0) + (t2 - t1)
         self._result.options = dict(self._sim_options or {})

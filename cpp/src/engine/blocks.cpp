@@ -1,5 +1,6 @@
 // Partition blocks: the per-model update loops (time-stepped and precise) and the stimulus inputs.
 #include "engine_detail.hpp"
+#include "event_driven.hpp"
 
 #include <brainsim/errors.hpp>
 #include <brainsim/models/registry.hpp>
@@ -342,6 +343,7 @@ public:
     std::vector<typename M::state> s;
     std::array<std::vector<double>, NS> sa;
     std::vector<event::timed_input> evs;
+    ed_data ed;  // event-driven scheme (event_driven.hpp)
 
     double& state_ref(std::size_t i, std::size_t v) {
         if constexpr (batched) return sa[v][i];
@@ -386,6 +388,14 @@ public:
     }
 
     double get(std::size_t i, int v) const override {
+        if constexpr (models::supports_precise_timing<M>) {
+            if (event_driven) {  // lazy state: propagated (on a copy) to the end of the last step
+                const typename M::state st = ed_state_now<M>(*this, i);
+                if (static_cast<std::size_t>(v) < NS) return st[static_cast<std::size_t>(v)];
+                if constexpr (models::has_observables<M>) return M::observe(c, st, v - static_cast<int>(NS));
+                else throw internal_error("observable index on a model without observables");
+            }
+        }
         if (static_cast<std::size_t>(v) >= NS) {  // an observable (validated when recording)
             if constexpr (models::has_observables<M>) {
                 typename M::state st;
@@ -448,7 +458,10 @@ public:
 
     void update(std::int64_t j, std::vector<event::spike>& out, const run_env& env) override {
         if (precise) {
-            if constexpr (models::supports_precise_timing<M>) update_precise(j, out, env);
+            if constexpr (models::supports_precise_timing<M>) {
+                if (event_driven) ed_update<M>(*this, j, out, env);
+                else update_precise(j, out, env);
+            }
             return;
         }
         const bool stim = prepare_inputs(j, env);

@@ -125,6 +125,8 @@ public:
     std::uint64_t begin = 0, end = 0, n = 0, first_gid = 0;  // pop-local range; gid of local 0
     std::size_t R = 0, L = 0;
     bool precise = false;
+    bool event_driven = false;        // precise and integration = "event_driven" (event_driven.hpp)
+    std::uint64_t neuron_updates = 0; // event_driven: state advances performed (work counter)
     acc_kind acc = acc_kind::float64;
     unsigned fast_parts = 0;  // fast accumulation: number of private partial rings (0: ring_d only)
     double dt = 0.1;

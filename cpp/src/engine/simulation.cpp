@@ -265,8 +265,9 @@ struct simulation::impl {
         model_info = neuron_models();
         const bool precise = opt.integration != scheme::time_stepped;
         if (opt.integration == scheme::event_driven)
-            rep.notes.push_back("event_driven: neurons are propagated exactly from input to input with "
-                                "analytic threshold crossings; communication on the dt grid (as hybrid)");
+            rep.notes.push_back("event_driven: each neuron is advanced only at its input events, its predicted "
+                                "threshold crossings (priority queue) and its current changes; crossings "
+                                "located as in hybrid; communication on the dt grid (as hybrid)");
 
         // populations
         std::uint64_t gid = 0;
@@ -338,6 +339,7 @@ struct simulation::impl {
                 b->R = R;
                 b->dt = dt;
                 b->precise = precise;
+                b->event_driven = opt.integration == scheme::event_driven;
                 b->I_dc.assign(b->n, 0.0);
                 b->syn_count.assign(b->n * R, 0);
                 b->w_low.assign(R, 0.0);
@@ -836,7 +838,8 @@ struct simulation::impl {
                         if (!loc.empty()) b.currents.push_back({dp, std::move(loc), std::move(gids)});
                     });
                     if (opt.integration == scheme::event_driven && st.k != K::dc)
-                        rep.notes.push_back("event_driven with time-varying currents: currents are piecewise constant per step");
+                        rep.notes.push_back("event_driven with time-varying currents: currents are piecewise constant per "
+                                            "step; the targets are advanced at every step where their current changes");
                     break;
                 }
                 case K::poisson: {
@@ -1138,6 +1141,13 @@ struct simulation::impl {
             epoch(step, De);
             step += De;
         }
+        // work counter: event_driven counts its state advances, the other schemes advance every
+        // neuron every step
+        std::uint64_t work = 0;
+        for (const auto& row: blocks)
+            for (const auto& b: row)
+                work += b->event_driven ? b->neuron_updates : b->n * static_cast<std::uint64_t>(step);
+        rep.neuron_updates = work;
     }
 };
 

@@ -71,5 +71,6 @@ def test_off_grid_input_spike_times_are_analytic(dt):
         assert t.size == 1
         assert abs(t[0] - ref) < 1e-9, (integration, t[0] - ref)
     # lif_delta: the jump itself crosses threshold at the arrival time
-    t = run("lif_delta", dt, "hybrid", [DCCurrent(I), SpikeTimes([t_spk], 10.0, delay=delay)], T=60.0)
-    assert t.size == 1 and abs(t[0] - t_in) < 1e-9
+    for integration in ("hybrid", "event_driven"):
+        t = run("lif_delta", dt, integration, [DCCurrent(I), SpikeTimes([t_spk], 10.0, delay=delay)], T=60.0)
+        assert t.size == 1 and abs(t[0] - t_in) < 1e-9, integration

@@ -84,6 +84,10 @@ struct build_report {
     // "fixed128" or "superaccumulator" (exact)
     std::vector<std::string> accumulators;
     std::vector<std::string> notes;      // e.g. exact-accumulation fallbacks
+    // Neuron state advances so far on this rank (updated after each run): n per step for time_stepped
+    // and hybrid; for event_driven only the neurons touched by an input, a due threshold crossing, a
+    // current change or a sample (see cpp/src/engine/event_driven.hpp).
+    std::uint64_t neuron_updates = 0;
 };
 
 class simulation {
