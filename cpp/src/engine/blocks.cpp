@@ -11,6 +11,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numbers>
 
@@ -430,10 +431,13 @@ public:
             for (std::size_t r = 0; r < NR; ++r) {
                 double* dst = inb.data() + r * chunk;
                 if (fixed) {
-                    std::int64_t* row = ring_q.row(j, r) + i0;
+                    std::int64_t* __restrict row = ring_q.row(j, r) + i0;
+                    double* __restrict d = dst;
                     const double u = unscale[r];
-                    for (std::size_t k = 0; k < cnt; ++k) dst[k] = static_cast<double>(row[k]) * u;
-                    std::fill(row, row + cnt, std::int64_t{0});
+                    for (std::size_t k = 0; k < cnt; ++k) {
+                        d[k] = static_cast<double>(row[k]) * u;
+                        row[k] = 0;
+                    }
                     inp[r] = dst;
                 }
                 else if (flt) {
@@ -451,7 +455,16 @@ public:
             std::array<double*, NS> xp;
             for (std::size_t v = 0; v < NS; ++v) xp[v] = sa[v].data() + i0;
             M::step_batch(c, xp.data(), inp.data(), I + i0, cnt, spk.data());
-            for (std::size_t k = 0; k < cnt; ++k)
+            // the spikes in neuron order; eight flags at a time (most steps have none)
+            std::size_t k = 0;
+            for (; k + 8 <= cnt; k += 8) {
+                std::uint64_t w;
+                std::memcpy(&w, spk.data() + k, 8);
+                if (w == 0) continue;
+                for (std::size_t q = k; q < k + 8; ++q)
+                    if (spk[q]) out.push_back({j, first_gid + i0 + q, dt});
+            }
+            for (; k < cnt; ++k)
                 if (spk[k]) out.push_back({j, first_gid + i0 + k, dt});
         }
     }

@@ -17,7 +17,7 @@
 // Events handed to step j arrive at the end of the step (time (j+1) dt), as in NEST: the
 // conductances jump after V has been propagated. While refractory V is clamped to V_reset and the
 // conductances keep decaying.
-// The exponential is cond_detail::det_exp (1-2 ulp of libm's exp, with an SSE2 twin giving bitwise
+// The exponential is cond_detail::det_exp (1-2 ulp of libm's exp, with a vector twin giving bitwise
 // the same values), so the engine's batched update (step_batch) equals step() bit for bit.
 
 #include <brainsim/models/neuron_model.hpp>
@@ -27,7 +27,8 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#if defined(__SSE2__)
+#include <brainsim/numeric/simd.hpp>
+#if defined(__SSE2__) && !defined(BRAINSIM_SIMD_PACKS)
 #include <emmintrin.h>
 #endif
 
@@ -37,8 +38,9 @@ namespace cond_detail {
 // e^x by range reduction x = k ln2 + r (|r| <= ln2/2, Cody-Waite split of ln2), a degree-13 Taylor
 // polynomial for e^r (truncation < 1e-17 relative) and the exponent bits of 2^k; about 1-2 ulp.
 // x is clamped to [-700, 700] (e^-700 ~ 1e-304 stands for anything smaller); NaN propagates.
-// Written once for scalars and once for SSE2 pairs with the same IEEE operations in the same order,
-// so both give bitwise the same results (unlike libm's exp, which has no vector twin).
+// Written for scalars, for packs of doubles (numeric::simd: AVX or AVX-512 builds) and for SSE2
+// pairs (other x86-64 builds) with the same IEEE operations in the same order, so all give
+// bitwise the same results (unlike libm's exp, which has no vector twin).
 inline constexpr double exp_lo = -700.0, exp_hi = 700.0, log2e = 0x1.71547652b82fep0,
                         ln2_hi = 0x1.62e42feep-1, ln2_lo = 0x1.a39ef35793c76p-33, magic = 0x1.8p52;
 inline constexpr double exp_c[14] = {1.0, 1.0, 1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040,
@@ -55,7 +57,23 @@ inline double det_exp(double x) {
     const std::uint64_t bits = (std::bit_cast<std::uint64_t>(t) + 1023) << 52;
     return p * std::bit_cast<double>(bits);
 }
-#if defined(__SSE2__)
+#if defined(BRAINSIM_SIMD_PACKS)
+// The same operations on a pack of doubles (numeric::simd), lane by lane.
+inline numeric::simd::pd det_exp(numeric::simd::pd x) {
+    namespace sv = numeric::simd;
+    const sv::pd lo = sv::broadcast(exp_lo), hi = sv::broadcast(exp_hi);
+    sv::pd xc = sv::select(lo > x, lo, x);
+    xc = sv::select(hi < xc, hi, xc);
+    const sv::pd t = xc * log2e + magic;
+    const sv::pd k = t - magic;
+    const sv::pd r = (xc - k * ln2_hi) - k * ln2_lo;
+    sv::pd p = sv::broadcast(exp_c[13]);
+    for (int q = 12; q >= 0; --q) p = p * r + exp_c[q];
+    const sv::pi bits = (sv::as_int(t) + 1023) << 52;
+    return p * sv::as_double(bits);
+}
+#elif defined(__SSE2__)
+// The same operations on SSE2 pairs (builds without AVX).
 inline __m128d det_exp(__m128d x) {
     const __m128d xc = _mm_min_pd(_mm_set1_pd(exp_hi), _mm_max_pd(_mm_set1_pd(exp_lo), x));
     const __m128d t = _mm_add_pd(_mm_mul_pd(xc, _mm_set1_pd(log2e)), _mm_set1_pd(magic));
@@ -160,9 +178,10 @@ struct lif_cond_exp {
     static constexpr bool prefer_batch = true;
 
     // Time-stepped update of n neurons held as separate arrays x[v] (v an s_index); in[r] holds
-    // receptor r's input, I the external current. SSE2 for pairs of neurons (branch-free; the
-    // exponential is computed for refractory neurons too and discarded); the same IEEE operations
-    // in the same order as step(), hence bitwise the same results. spiked[i] is set to 0 or 1.
+    // receptor r's input, I the external current. numeric::simd::lanes neurons at a time in AVX
+    // builds, pairs (SSE2) otherwise (branch-free; the exponential is computed for refractory
+    // neurons too and discarded), the rest by step(); the same IEEE operations in the same order
+    // as step(), hence bitwise the same results at any vector width. spiked[i] is set to 0 or 1.
     static void step_batch(const constants& c, double* const* x, const double* const* in, const double* I,
                            std::size_t n, std::uint8_t* spiked) {
         double* __restrict V = x[V_m];
@@ -172,7 +191,35 @@ struct lif_cond_exp {
         const double* __restrict i0 = in[0];
         const double* __restrict i1 = in[1];
         std::size_t i = 0;
-#if defined(__SSE2__)
+#if defined(BRAINSIM_SIMD_PACKS)
+        {
+            namespace sv = numeric::simd;
+            constexpr std::size_t W = sv::lanes;
+            // the constants as packs, outside the loop (the stores could alias c otherwise)
+            const sv::pd half = sv::broadcast(0.5 * c.dt), dt = sv::broadcast(c.dt),
+                         hex = sv::broadcast(c.half_ex), hin = sv::broadcast(c.half_in), gL = sv::broadcast(c.g_L),
+                         gLEL = sv::broadcast(c.g_L * c.E_L), Eex = sv::broadcast(c.E_ex),
+                         Ein = sv::broadcast(c.E_in), Ie = sv::broadcast(c.I_e), mdtC = sv::broadcast(c.dt_over_C),
+                         Vth = sv::broadcast(c.V_th), Vr = sv::broadcast(c.V_reset), tref = sv::broadcast(c.t_ref),
+                         Pex = sv::broadcast(c.P_ex), Pin = sv::broadcast(c.P_in), zero{};
+            for (; i + W <= n; i += W) {
+                const sv::pd Vv = sv::load(V + i), tv = sv::load(tl + i);
+                const sv::pd a = sv::load(ge_ + i), b = sv::load(gi_ + i);
+                const sv::pi ref = tv > half;
+                const sv::pd ge = a * hex, gi = b * hin;
+                const sv::pd G = (gL + ge) + gi;
+                const sv::pd vinf = ((((gLEL + ge * Eex) + gi * Ein) + Ie) + sv::load(I + i)) / G;
+                const sv::pd P = cond_detail::det_exp(-G * mdtC);
+                const sv::pd v = vinf + (Vv - vinf) * P;
+                const sv::pi cross = v >= Vth;  // a spike unless refractory
+                sv::store(V + i, sv::select(ref, Vv, sv::select(cross, Vr, v)));
+                sv::store(tl + i, sv::select(ref, tv - dt, sv::select(cross, tref, zero)));
+                sv::store(ge_ + i, a * Pex + sv::load(i0 + i));
+                sv::store(gi_ + i, b * Pin + sv::load(i1 + i));
+                sv::spike_bytes(ref, cross, spiked + i);
+            }
+        }
+#elif defined(__SSE2__)
         const __m128d hv = _mm_set1_pd(0.5 * c.dt), dtv = _mm_set1_pd(c.dt), hex = _mm_set1_pd(c.half_ex),
                       hin = _mm_set1_pd(c.half_in), gL = _mm_set1_pd(c.g_L), gLEL = _mm_set1_pd(c.g_L * c.E_L),
                       Eex = _mm_set1_pd(c.E_ex), Ein = _mm_set1_pd(c.E_in), Ie = _mm_set1_pd(c.I_e),
