@@ -5,7 +5,13 @@ process (so peak RSS is that run's own); one JSON line per measurement with the 
 
     {"suite": "spiking", "case": "brunel", "impl": "brainsim", "threads": 1, "accumulation": "exact",
      "median_s": <sim_s>, "min_s", "max_s", "repeats", "build_s", "total_s", "peak_rss_mb",
-     "n_synapses", "bytes_per_synapse", "rate_hz", "cv_isi", "events_per_s", "ratio_to": {...}}
+     "n_synapses", "bytes_per_synapse", "net_rss_mb", "net_bytes_per_synapse", "rate_hz", "cv_isi",
+     "events_per_s", "build_flags", "ratio_to": {...}}
+
+bytes_per_synapse is brainsim's own count of its synapse storage; net_bytes_per_synapse (every impl)
+is the resident memory held for the network (RSS after construction minus RSS before it, see the
+peer scripts for where each simulator is read) divided by the number of recurrent synapses, so that
+neither the Python interpreter nor the libraries are counted.
 
 Peers run in their own interpreter (``--peer-python /tmp/venv-peers/bin/python``; NEST 3.10 and
 Brian2 need ``numpy<2.4``) through ``benchmarks/peers/{nest,brian2}_spec.py <network> --seed s --threads k
@@ -71,8 +77,9 @@ def run_brainsim(name: str, threads: int, accumulation: str, repeats: int, seed:
             "accumulation": accumulation, "median_s": statistics.median(sims), "min_s": min(sims),
             "max_s": max(sims), "repeats": repeats, "build_s": med("build_s"), "total_s": med("total_s"),
             "peak_rss_mb": med("peak_rss_mb"), "n_synapses": runs[0]["n_synapses"],
-            "bytes_per_synapse": runs[0]["bytes_per_synapse"], "rate_hz": med("rate_hz"),
-            "cv_isi": med("cv_isi"), "events_per_s": med("events_per_s")}
+            "bytes_per_synapse": runs[0]["bytes_per_synapse"], "net_rss_mb": med("net_rss_mb"),
+            "net_bytes_per_synapse": med("net_bytes_per_synapse"), "rate_hz": med("rate_hz"),
+            "cv_isi": med("cv_isi"), "events_per_s": med("events_per_s"), "build_flags": runs[0]["build_flags"]}
 
 
 def run_peer(impl: str, name: str, threads: int, repeats: int, seed: int, python: str) -> dict | None:
@@ -100,7 +107,7 @@ def run_peer(impl: str, name: str, threads: int, repeats: int, seed: int, python
            "n_synapses": runs[0]["n_synapses"], "rate_hz": med("rate_hz"), "cv_isi": med("cv_isi"),
            "rate_hz_mean": statistics.fmean(r["rate_hz"] for r in runs),
            "cv_isi_mean": statistics.fmean(r["cv_isi"] for r in runs), "events_per_s": med("events_per_s")}
-    for key in ("binary_rss_mb", "compile_s"):
+    for key in ("binary_rss_mb", "compile_s", "net_rss_mb", "net_bytes_per_synapse"):
         if key in runs[0]:
             out[key] = med(key)
     return out
@@ -108,15 +115,19 @@ def run_peer(impl: str, name: str, threads: int, repeats: int, seed: int, python
 
 def _summary(rows: list[dict]) -> None:
     """Human-readable table of the medians and ratios on stderr."""
-    print(f"\n{'case':<18} {'impl':<18} {'thr':>3} {'sim_s':>8} {'build_s':>8} {'rss_MB':>8} {'rate':>6} "
-          f"{'cv':>6}  brainsim/peer (sim, rss)", file=sys.stderr)
+    flags = next((r["build_flags"] for r in rows if r["impl"] == "brainsim"), None)
+    if flags is not None:
+        print(f"\nbrainsim build flags: {flags}", file=sys.stderr)
+    print(f"\n{'case':<18} {'impl':<18} {'thr':>3} {'sim_s':>8} {'build_s':>8} {'rss_MB':>8} {'B/syn':>6} "
+          f"{'rate':>6} {'cv':>6}  brainsim/peer (sim, rss)", file=sys.stderr)
     for r in rows:
         ratio = ""
         if r["impl"] == "brainsim":
             ratio = "  ".join(f"{k}: {v:.3g}, {r['rss_ratio_to'][k]:.3g}" for k, v in r["ratio_to"].items())
         rss = r.get("binary_rss_mb", r["peak_rss_mb"])
+        bps = r.get("net_bytes_per_synapse", float("nan"))
         print(f"{r['case']:<18} {r['impl']:<18} {r['threads']:>3} {r['median_s']:>8.3f} {r['build_s']:>8.3f} "
-              f"{rss:>8.1f} {r['rate_hz']:>6.2f} {r['cv_isi']:>6.3f}  {ratio}", file=sys.stderr)
+              f"{rss:>8.1f} {bps:>6.1f} {r['rate_hz']:>6.2f} {r['cv_isi']:>6.3f}  {ratio}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -134,7 +145,10 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     if args.raw:
         _RAW.append(open(args.raw, "a"))
-    emit({"suite": "spiking", "machine": machine(), "loadavg": list(os.getloadavg())})
+    import brainsim
+
+    emit({"suite": "spiking", "machine": machine(), "brainsim_build": brainsim.build_info(),
+          "loadavg": list(os.getloadavg())})
     rows = []
     for name in args.networks:
         peers = {}

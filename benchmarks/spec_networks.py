@@ -146,6 +146,7 @@ def build_brunel(seed: int = 1, scale: float = 1.0, T: float = 1000.0) -> tuple[
 # (benchmarks/peers/_common.py has no brainsim import, so the peers' interpreter can load it).
 from benchmarks.peers._common import MC_POPS, MC_V_MEAN, MC_V_SD, microcircuit_parameters  # noqa: E402
 from benchmarks.peers._common import statistics as _spec_statistics  # noqa: E402
+from benchmarks.peers._common import current_rss_mb, network_memory  # noqa: E402
 
 
 def build_microcircuit(seed: int = 1, scale: float = 0.1, T: float = 1500.0) -> tuple[Network, dict]:
@@ -229,10 +230,12 @@ def check_bands(name: str, stats_per_seed: list[dict]) -> dict:
 
 
 def run_once(name: str, seed: int = 1, threads: int = 1, accumulation: str = "exact", **kw: Any) -> dict:
+    rss0 = current_rss_mb()
     t0 = time.perf_counter()
     net, meta = BUILDERS[name](seed=seed, **kw)
     report = net.build(threads=threads, accumulation=accumulation)
     t1 = time.perf_counter()
+    memory = network_memory(rss0, current_rss_mb(), report["n_synapses"])
     res = net.run(meta["T"], threads=threads, accumulation=accumulation)
     t2 = time.perf_counter()
     st = statistics(res, meta)
@@ -242,7 +245,7 @@ def run_once(name: str, seed: int = 1, threads: int = 1, accumulation: str = "ex
             "n_synapses": report["n_synapses"], "synapse_bytes": report["synapse_bytes"],
             "bytes_per_synapse": report["synapse_bytes"] / max(1, report["n_synapses"]),
             "events_per_s": st["n_spikes"] * (report["n_synapses"] / n) / max(res.timing["sim_s"], 1e-12),
-            **st}
+            **memory, "build_flags": brainsim.build_info()["flags"], **st}
 
 
 def main(argv: list[str] | None = None) -> None:

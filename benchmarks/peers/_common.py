@@ -8,6 +8,7 @@ unweighted mean over neurons, population rate in 100 ms bins over the whole run.
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import math
 import resource
@@ -90,6 +91,22 @@ def statistics(pops: dict[str, tuple[np.ndarray, np.ndarray, int]], T: float,
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def current_rss_mb() -> float:
+    """Resident set size of this process now (Linux /proc/self/statm; NaN elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2.0**20
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+def network_memory(rss_before_mb: float, rss_after_mb: float, n_synapses: int) -> dict:
+    """The memory a simulator holds for the network: resident set after its construction minus before
+    it (so the interpreter and libraries are not counted), in MB and in bytes per synapse."""
+    d = rss_after_mb - rss_before_mb
+    return {"net_rss_mb": d, "net_bytes_per_synapse": d * 2.0**20 / max(1, n_synapses)}
 
 
 def parse_args(doc: str, modes: tuple[str, ...] = ()) -> argparse.Namespace:

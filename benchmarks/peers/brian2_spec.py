@@ -15,6 +15,9 @@ make); sim_s is the binary's own run-loop time (``last_run_info.txt``); build_s 
 time from its start to the network run (array allocation, synapse creation, initial state), timed
 inside the binary (writing results afterwards is not counted); peak_rss_mb is max(Python process,
 binary), as SPEC.md 0.2 asks, with the binary's ``binary_rss_mb`` measured alone (os.wait4 around it).
+net_rss_mb / net_bytes_per_synapse: resident memory held for the network, i.e. after construction minus
+before it (standalone: read by the binary at its start and right before the run; runtime: in this
+process before the first object and after the synapses are created).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import finish, parse_args, peak_rss_mb, statistics  # noqa: E402
+from _common import current_rss_mb, finish, network_memory, parse_args, peak_rss_mb, statistics  # noqa: E402
 
 import brian2 as b2  # noqa: E402
 from brian2 import (  # noqa: E402
@@ -155,7 +158,7 @@ def main() -> None:
         os.makedirs(directory, exist_ok=True)
         measure = os.path.join(directory, "binary_usage.json")
         b2.set_device("cpp_standalone", directory=directory, build_on_run=False)
-        b2.prefs.codegen.cpp.headers += ["<chrono>"]
+        b2.prefs.codegen.cpp.headers += ["<chrono>", "<fstream>", "<unistd.h>"]
         b2.prefs.devices.cpp_standalone.openmp_threads = args.threads if args.threads > 1 else 0
         b2.prefs.devices.cpp_standalone.run_cmd_unix = [sys.executable, os.path.join(HERE, "_run_measured.py"),
                                                          measure, "./main"]
@@ -164,6 +167,7 @@ def main() -> None:
     b2.BrianLogger.log_level_error()
     b2.defaultclock.dt = 0.1 * ms
     rng = np.random.default_rng(args.seed)
+    rss0 = current_rss_mb()
     t0 = time.perf_counter()
     b2.seed(args.seed)
     name = args.network
@@ -177,9 +181,16 @@ def main() -> None:
     net = b2.Network(*objs, mon)
     if standalone:  # the binary times its own construction phase (start-up to the network run)
         times_file = os.path.join(directory, "bench_times.txt")
-        b2.device.insert_code("before_start", "auto _bench_t0 = std::chrono::steady_clock::now();")
-        b2.device.insert_code("before_network_run", "auto _bench_t1 = std::chrono::steady_clock::now();")
+        # and its resident memory before the arrays are allocated and right before the run (the
+        # synapses and spike queues built), from /proc/self/statm, in bytes
+        rss_code = ("[]{ long _p = 0, _r = 0; std::ifstream _f(\"/proc/self/statm\"); _f >> _p >> _r; "
+                    "return double(_r) * double(sysconf(_SC_PAGESIZE)); }()")
+        b2.device.insert_code("before_start", "auto _bench_t0 = std::chrono::steady_clock::now(); "
+                                              f"double _bench_m0 = {rss_code};")
+        b2.device.insert_code("before_network_run", "auto _bench_t1 = std::chrono::steady_clock::now(); "
+                                                    f"double _bench_m1 = {rss_code};")
     t1 = time.perf_counter()
+    rss1 = current_rss_mb()  # runtime: the objects and synapses exist now
     c1 = time.process_time()
     net.run(meta["T"] * ms)
     t2 = time.perf_counter()
@@ -187,7 +198,7 @@ def main() -> None:
     if standalone:
         b2.device.insert_code("main", (
             "{ std::ofstream _f(\"%s\"); _f << std::chrono::duration<double>(_bench_t1 - _bench_t0).count()"
-            " << std::endl; }" % times_file))
+            " << ' ' << _bench_m0 << ' ' << _bench_m1 << std::endl; }" % times_file))
     extra = {"brian2_version": b2.__version__, "mode": args.mode}
     if standalone:
         b2.device.build(directory=directory, compile=True, run=False, with_output=False)
@@ -198,7 +209,9 @@ def main() -> None:
         with open(measure) as f:
             usage = json.load(f)
         with open(times_file) as f:
-            build_s = float(f.read())
+            build_s, m0, m1 = (float(x) for x in f.read().split())
+        n_syn = sum(len(s) for s in syns)
+        extra.update(network_memory(m0 / 2.0**20, m1 / 2.0**20, n_syn))
         extra.update(codegen_s=t2 - t0, compile_s=t3 - t2, binary_wall_s=usage["wall_s"],
                      binary_rss_mb=usage["maxrss_mb"],
                      python_rss_mb=peak_rss_mb(), run_binary_s=t4 - t3)
@@ -207,7 +220,8 @@ def main() -> None:
     else:
         sim_s = float(b2.device._last_run_time)
         build_s = t1 - t0
-        extra.update(run_call_s=t2 - t1, run_call_cpu_s=c2 - c1)
+        extra.update(run_call_s=t2 - t1, run_call_cpu_s=c2 - c1,
+                     **network_memory(rss0, rss1, sum(len(s) for s in syns)))
         rss = peak_rss_mb()
         total_s = build_s + sim_s
     t = np.asarray(mon.t_[:]) * 1000.0

@@ -5,7 +5,9 @@
 Prints one JSON line: {"suite": "spiking", "case", "impl": "nest", "threads", "seed", "build_s", "sim_s",
 "total_s", "peak_rss_mb", "n_spikes", "rate_hz", "cv_isi", "n_synapses", ...}. build_s runs from
 ResetKernel to the last Connect; sim_s is the wall time of nest.Simulate (which includes NEST's own
-preparation of the connection infrastructure); peak_rss_mb is this process's ru_maxrss.
+preparation of the connection infrastructure); peak_rss_mb is this process's ru_maxrss; net_rss_mb and
+net_bytes_per_synapse are the resident memory after nest.Prepare (connection tables built) minus before
+the first nest.Create, i.e. what NEST holds for the network.
 Networks follow shared/benchmarks/SPEC.md; the models are NEST's own (iaf_cond_exp, iaf_psc_exp,
 hh_cond_exp_traub, iaf_psc_delta), the way NEST's examples use them.
 """
@@ -19,7 +21,8 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import finish, microcircuit_parameters, parse_args, peak_rss_mb, statistics  # noqa: E402
+from _common import current_rss_mb, finish, microcircuit_parameters, network_memory, parse_args  # noqa: E402
+from _common import peak_rss_mb, statistics  # noqa: E402
 from _common import MC_POPS, MC_V_MEAN, MC_V_SD  # noqa: E402
 
 import nest  # noqa: E402
@@ -158,6 +161,7 @@ def main() -> None:
     nest.verbosity = nest.VerbosityLevel.ERROR
     nest.SetKernelStatus({"resolution": 0.1, "local_num_threads": args.threads, "rng_seed": args.seed,
                           "print_time": False})
+    rss0 = current_rss_mb()
     name = args.network
     if name == "coba":
         neurons, pops, n_syn, meta = build_coba_like("coba", 4000, rng, fixed_indegree=False)
@@ -172,11 +176,16 @@ def main() -> None:
         nest.Connect(p, recorders[pname])
     t1 = time.perf_counter()
     c1 = time.process_time()
+    # nest.Simulate(T) is Prepare, Run(T), Cleanup; written out so that the memory can be read after
+    # Prepare, which builds NEST's connection tables (reading /proc/self/statm takes microseconds)
+    nest.Prepare()
+    memory = network_memory(rss0, current_rss_mb(), n_syn)
     if "presim" in meta:   # microcircuit: pre-simulation then simulation, both timed
-        nest.Simulate(meta["presim"])
-        nest.Simulate(meta["T"] - meta["presim"])
+        nest.Run(meta["presim"])
+        nest.Run(meta["T"] - meta["presim"])
     else:
-        nest.Simulate(meta["T"])
+        nest.Run(meta["T"])
+    nest.Cleanup()
     t2 = time.perf_counter()
     c2 = time.process_time()
     rss = peak_rss_mb()
@@ -188,7 +197,7 @@ def main() -> None:
     ks = nest.GetKernelStatus()
     meta["pops"] = spikes
     finish("nest", args, meta, stats, t1 - t0, t2 - t1, t2 - t0, n_syn, rss,
-           sim_cpu_s=c2 - c1, nest_version=nest.__version__,
+           sim_cpu_s=c2 - c1, nest_version=nest.__version__, **memory,
            **{f"nest_{k}": float(np.max(ks[k])) for k in ("time_construction_connect",
                                                          "time_communicate_prepare", "time_simulate")})
 
