@@ -49,6 +49,7 @@ void block_base::allocate_buffers(std::size_t slots) {
                     ring_fast.assign(fast_parts, event::delay_ring<double>(L, n, R));
                 else ring_d = event::delay_ring<double>(L, n, R);
                 break;
+            case acc_kind::fixed32: ring_q32 = event::delay_ring<std::int32_t>(L, n, R); break;
             case acc_kind::fixed64: ring_q = event::delay_ring<std::int64_t>(L, n, R); break;
             case acc_kind::fixed128: ring_w = event::delay_ring<i128>(L, n, R); break;
             case acc_kind::super: ring_s = event::delay_ring<numeric::superaccumulator>(L, n, R); break;
@@ -61,7 +62,7 @@ void block_base::allocate_buffers(std::size_t slots) {
 }
 
 std::size_t block_base::ring_bytes() const {
-    std::size_t b = ring_d.bytes() + ring_q.bytes() + ring_w.bytes() + ring_s.bytes();
+    std::size_t b = ring_d.bytes() + ring_q32.bytes() + ring_q.bytes() + ring_w.bytes() + ring_s.bytes();
     for (const auto& r: ring_fast) b += r.bytes();
     return b;
 }
@@ -200,6 +201,14 @@ bool block_base::prepare_inputs(std::int64_t j, const run_env& env, bool events)
                 stim_in[r * n + t] += k * w;
             });
             return true;
+        case acc_kind::fixed32: {
+            std::int32_t* slot = ring_q32.row(j);
+            run([&](std::uint32_t t, std::uint32_t r, std::uint32_t k, double, std::int64_t wq) {
+                // exact: k * wq and the sum stay within the format's 31-bit bound
+                slot[r * n + t] += static_cast<std::int32_t>(static_cast<std::int64_t>(k) * wq);
+            });
+            return false;
+        }
         case acc_kind::fixed64: {
             std::int64_t* slot = ring_q.row(j);
             run([&](std::uint32_t t, std::uint32_t r, std::uint32_t k, double, std::int64_t wq) {
@@ -251,6 +260,18 @@ void block_base::collect_input(std::int64_t j, bool stim) {
             }
             if (stim)
                 for (std::size_t k = 0; k < nn * R; ++k) in[k] += stim_in[k];
+            return;
+        case acc_kind::fixed32:
+            // chosen only with unscale[r] != 0 for every receptor (setup_accumulation)
+            for (std::size_t r = 0; r < R; ++r) {
+                std::int32_t* row = ring_q32.row(j, r);
+                double* o = in + r * nn;
+                const double u = unscale[r];
+                for (std::size_t i = 0; i < nn; ++i) {
+                    o[i] = static_cast<double>(row[i]) * u;
+                    row[i] = 0;
+                }
+            }
             return;
         case acc_kind::fixed64:
             for (std::size_t r = 0; r < R; ++r) {
@@ -419,7 +440,7 @@ public:
     void update_batched(std::int64_t j, std::vector<event::spike>& out, bool stim) {
         const double* I = current_input();
         const std::size_t nn = n;
-        const bool fixed = acc == acc_kind::fixed64 && !stim &&
+        const bool fixed = (acc == acc_kind::fixed64 || acc == acc_kind::fixed32) && !stim &&
                            std::all_of(unscale.begin(), unscale.end(), [](double u) { return u != 0.0; });
         const bool flt = acc == acc_kind::float64 && fast_parts <= 1;
         if (!fixed && !flt) collect_input(j, stim);
@@ -431,12 +452,23 @@ public:
             for (std::size_t r = 0; r < NR; ++r) {
                 double* dst = inb.data() + r * chunk;
                 if (fixed) {
-                    std::int64_t* __restrict row = ring_q.row(j, r) + i0;
+                    // int32 and int64 slots hold the same integer; either converts to double exactly
+                    // when it has <= 53 bits (always for int32), else rounds once: the same double
                     double* __restrict d = dst;
                     const double u = unscale[r];
-                    for (std::size_t k = 0; k < cnt; ++k) {
-                        d[k] = static_cast<double>(row[k]) * u;
-                        row[k] = 0;
+                    if (acc == acc_kind::fixed32) {
+                        std::int32_t* __restrict row = ring_q32.row(j, r) + i0;
+                        for (std::size_t k = 0; k < cnt; ++k) {
+                            d[k] = static_cast<double>(row[k]) * u;
+                            row[k] = 0;
+                        }
+                    }
+                    else {
+                        std::int64_t* __restrict row = ring_q.row(j, r) + i0;
+                        for (std::size_t k = 0; k < cnt; ++k) {
+                            d[k] = static_cast<double>(row[k]) * u;
+                            row[k] = 0;
+                        }
                     }
                     inp[r] = dst;
                 }

@@ -103,6 +103,8 @@ using i128 = numeric::detail::i128;
 // How a block's ring buffers hold synaptic input (see simulation.hpp, "Determinism").
 enum class acc_kind : std::uint8_t {
     float64,   // ordered / fast: double
+    fixed32,   // exact, every per-slot sum of every receptor fits int32 (format sum_bits <= 31): the
+               // same integers as fixed64 in half the ring memory, read back bitwise identically
     fixed64,   // exact, every per-slot sum fits int64 (numeric::fixed_point_format::fits_int64)
     fixed128,  // exact, sums need __int128; every single weight fits int64
     super      // exact fallback: one superaccumulator per accumulator (weights too wide for 127 bits)
@@ -114,6 +116,8 @@ void keep_extremes(double& low, double& high, double w);
 
 inline void acc_add(double& a, double w) { a += w; }
 inline void acc_add(std::int64_t& a, std::int64_t w) { a += w; }
+// fixed32: w and every partial sum lie within +-2^31 (format bound), so the narrowing is exact
+inline void acc_add(std::int32_t& a, std::int64_t w) { a += static_cast<std::int32_t>(w); }
 inline void acc_add(i128& a, std::int64_t w) { a += w; }
 inline void acc_add(numeric::superaccumulator& a, double w) { a.add(w); }
 
@@ -135,6 +139,7 @@ public:
 
     event::delay_ring<double> ring_d;
     event::delay_ring<std::int64_t> ring_q;
+    event::delay_ring<std::int32_t> ring_q32;
     event::delay_ring<i128> ring_w;
     event::delay_ring<numeric::superaccumulator> ring_s;
     std::vector<event::delay_ring<double>> ring_fast;     // fast: one per delivering thread
@@ -174,9 +179,11 @@ public:
 
 std::unique_ptr<block_base> make_block(const std::string& model, std::size_t* R_out);
 
-// Synapses of one projection whose targets lie in one partition: CSR by pre-set index.
+// Synapses of one projection whose targets lie in one partition: CSR by pre-set index. After the
+// build, the local partitions' CSRs of a projection are interleaved into one syn_part (see
+// proj_rt::lanes): row r of partition ("lane") lp is then [row[r * lanes + lp], row[r * lanes + lp + 1]).
 struct syn_part {
-    std::vector<std::uint32_t> row;   // size n_pre_set + 1
+    std::vector<std::uint32_t> row;   // size n_pre_set * lanes + 1
     std::vector<std::uint16_t> t16;   // block-local target (if the block has < 65536 neurons)
     std::vector<std::uint32_t> t32;
     std::vector<double> w;            // per-synapse weights (if not shared; float64 and super)
@@ -198,7 +205,14 @@ struct proj_rt {
     std::int64_t wq0 = 0;
     std::int64_t d0 = 1;
     int delay_width = 0;  // 0 shared, 8, 16
-    std::vector<syn_part> parts;  // per local partition
+    // lanes == 1: parts[lp] holds local partition lp's synapses. lanes == NL > 1: parts[0] holds all
+    // of them, the NL partitions' segments of each pre row next to each other, so one spike's row
+    // entries share a cache line and its targets are contiguous across partitions.
+    std::vector<syn_part> parts;
+    std::size_t lanes = 1;
+    std::vector<std::uint64_t> lane_size;  // synapses per local partition
+    const syn_part& part(std::size_t lp) const { return lanes > 1 ? parts[0] : parts[lp]; }
+    std::size_t lane(std::size_t lp) const { return lanes > 1 ? lp : 0; }
 };
 
 }  // namespace brainsim::engine::detail

@@ -88,18 +88,61 @@ struct ring_view {
     std::size_t n = 0, R = 0, L = 0;
 };
 
+// The loads of one spike's delivery form a dependent chain: its CSR row entry, then its target
+// segment, then the ring accumulators. Once the synapses outgrow the caches (scaled COBA at 64 000
+// neurons: 4 MB of row offsets and 13 MB of targets) the first two links miss (interleave_partitions
+// makes that once per spike and projection rather than once per partition too), and the
+// unpredictable end of each short segment keeps the core from running ahead to the next spike's
+// loads: delivery waited on those misses one after the other. The kernel therefore prefetches
+// ahead in the spike list: the row entry pf_row spikes ahead and, once that has arrived, the target
+// segment (with per-synapse weights and delays) pf_seg spikes ahead. Prefetches only move data into
+// the cache; the additions happen in exactly the same order as before (spikes in list order,
+// synapses in CSR order), so float64 sums round as before. (Prefetching the ring accumulators as
+// well was measured slower.)
+inline constexpr std::size_t pf_row = 16, pf_seg = 8;
+
 template <typename Acc, typename W, typename Tgt, bool SharedW, int DW>
-void deliver_kernel(const proj_rt& pr, const syn_part& sp, Acc* ring, ring_view rv, const event::spike* sb,
-                    const event::spike* se, std::uint64_t pre_first_gid, const Tgt* tgt, const W* wv, W w0) {
+void deliver_kernel(const proj_rt& pr, const syn_part& sp, std::size_t lane, Acc* ring, ring_view rv,
+                    const event::spike* sb, const event::spike* se, std::uint64_t pre_first_gid, const Tgt* tgt,
+                    const W* wv, W w0) {
     const std::size_t nR = rv.n * rv.R, L = rv.L;
     Acc* base = ring + static_cast<std::size_t>(pr.receptor) * rv.n;
     const auto L64 = static_cast<std::int64_t>(L);
-    const std::uint32_t* row = sp.row.data();
+    // this partition's entry of pre row r is row[r * lanes + lane] (lanes == 1: the plain CSR)
+    const std::uint32_t* row = sp.row.data() + lane;
+    const auto lanes = static_cast<std::int64_t>(pr.lanes);
     const std::uint8_t* d8 = sp.d8.data();
     const std::uint16_t* d16 = sp.d16.data();
-    for (const event::spike* s = sb; s != se; ++s) {
-        std::uint64_t src = s->gid - pre_first_gid;
-        std::int64_t r = pr.pre_row_of.empty() ? static_cast<std::int64_t>(src) : pr.pre_row_of[src];
+    const std::int64_t* row_of = pr.pre_row_of.empty() ? nullptr : pr.pre_row_of.data();
+    const std::size_t S = static_cast<std::size_t>(se - sb);
+    auto row_index = [&](std::size_t i) {
+        const std::uint64_t src = sb[i].gid - pre_first_gid;
+        const std::int64_t r = row_of ? row_of[src] : static_cast<std::int64_t>(src);
+        return r < 0 ? r : r * lanes;
+    };
+    // always_inline: GCC takes a function that only prefetches for pure and deletes its calls
+    auto prefetch_row = [&](std::size_t i) __attribute__((always_inline)) {
+        const std::int64_t r = row_index(i);
+        if (r >= 0) __builtin_prefetch(row + r, 0, 3);
+    };
+    auto prefetch_segment = [&](std::size_t i) __attribute__((always_inline)) {
+        const std::int64_t r = row_index(i);
+        if (r < 0) return;
+        const std::uint32_t beg = row[r], end = row[r + 1];
+        if (beg == end) return;
+        __builtin_prefetch(tgt + beg, 0, 3);
+        __builtin_prefetch(tgt + end - 1, 0, 3);
+        if constexpr (!SharedW) __builtin_prefetch(wv + beg, 0, 3);
+        if constexpr (DW == 8) __builtin_prefetch(d8 + beg, 0, 3);
+        if constexpr (DW == 16) __builtin_prefetch(d16 + beg, 0, 3);
+    };
+    for (std::size_t i = 0; i < std::min(S, pf_row); ++i) prefetch_row(i);
+    for (std::size_t i = 0; i < std::min(S, pf_seg); ++i) prefetch_segment(i);
+    for (std::size_t i = 0; i < S; ++i) {
+        if (i + pf_row < S) prefetch_row(i + pf_row);
+        if (i + pf_seg < S) prefetch_segment(i + pf_seg);
+        const event::spike* s = sb + i;
+        const std::int64_t r = row_index(i);
         if (r < 0) continue;
         const std::uint32_t beg = row[r], end = row[r + 1];
         if (beg == end) continue;
@@ -127,12 +170,12 @@ void deliver_kernel(const proj_rt& pr, const syn_part& sp, Acc* ring, ring_view 
 }
 
 template <typename Acc, typename W>
-void deliver_into(const proj_rt& pr, const syn_part& sp, Acc* ring, ring_view rv, const event::spike* sb,
-                  const event::spike* se, std::uint64_t g0, const W* wv, W w0) {
+void deliver_into(const proj_rt& pr, const syn_part& sp, std::size_t lane, Acc* ring, ring_view rv,
+                  const event::spike* sb, const event::spike* se, std::uint64_t g0, const W* wv, W w0) {
     auto go = [&]<typename Tgt, bool SW>(const Tgt* tgt) {
-        if (pr.delay_width == 0) deliver_kernel<Acc, W, Tgt, SW, 0>(pr, sp, ring, rv, sb, se, g0, tgt, wv, w0);
-        else if (pr.delay_width == 8) deliver_kernel<Acc, W, Tgt, SW, 8>(pr, sp, ring, rv, sb, se, g0, tgt, wv, w0);
-        else deliver_kernel<Acc, W, Tgt, SW, 16>(pr, sp, ring, rv, sb, se, g0, tgt, wv, w0);
+        if (pr.delay_width == 0) deliver_kernel<Acc, W, Tgt, SW, 0>(pr, sp, lane, ring, rv, sb, se, g0, tgt, wv, w0);
+        else if (pr.delay_width == 8) deliver_kernel<Acc, W, Tgt, SW, 8>(pr, sp, lane, ring, rv, sb, se, g0, tgt, wv, w0);
+        else deliver_kernel<Acc, W, Tgt, SW, 16>(pr, sp, lane, ring, rv, sb, se, g0, tgt, wv, w0);
     };
     if (!sp.t16.empty()) {
         if (pr.shared_w) go.template operator()<std::uint16_t, true>(sp.t16.data());
@@ -144,36 +187,46 @@ void deliver_into(const proj_rt& pr, const syn_part& sp, Acc* ring, ring_view rv
     }
 }
 
-// All of one projection's spikes [sb, se) into block b's ring (or, for fast, its partial ring t).
-void deliver_block(const proj_rt& pr, const syn_part& sp, block_base& b, const event::spike* sb,
+// All of one projection's spikes [sb, se) into block b (local partition lp)'s ring (or, for fast,
+// its partial ring t).
+void deliver_block(const proj_rt& pr, std::size_t lp, block_base& b, const event::spike* sb,
                    const event::spike* se, std::uint64_t g0, int fast_part = -1) {
+    const syn_part& sp = pr.part(lp);
+    const std::size_t lane = pr.lane(lp);
     const ring_view rv{b.n, b.R, b.L};
     switch (b.acc) {
         case acc_kind::float64: {
             double* ring = fast_part >= 0 ? b.ring_fast[static_cast<std::size_t>(fast_part)].data() : b.ring_d.data();
-            deliver_into<double, double>(pr, sp, ring, rv, sb, se, g0, sp.w.data(), pr.w0);
+            deliver_into<double, double>(pr, sp, lane, ring, rv, sb, se, g0, sp.w.data(), pr.w0);
             break;
         }
+        case acc_kind::fixed32:
+            deliver_into<std::int32_t, std::int64_t>(pr, sp, lane, b.ring_q32.data(), rv, sb, se, g0, sp.wq.data(), pr.wq0);
+            break;
         case acc_kind::fixed64:
-            deliver_into<std::int64_t, std::int64_t>(pr, sp, b.ring_q.data(), rv, sb, se, g0, sp.wq.data(), pr.wq0);
+            deliver_into<std::int64_t, std::int64_t>(pr, sp, lane, b.ring_q.data(), rv, sb, se, g0, sp.wq.data(), pr.wq0);
             break;
         case acc_kind::fixed128:
-            deliver_into<i128, std::int64_t>(pr, sp, b.ring_w.data(), rv, sb, se, g0, sp.wq.data(), pr.wq0);
+            deliver_into<i128, std::int64_t>(pr, sp, lane, b.ring_w.data(), rv, sb, se, g0, sp.wq.data(), pr.wq0);
             break;
         case acc_kind::super:
-            deliver_into<numeric::superaccumulator, double>(pr, sp, b.ring_s.data(), rv, sb, se, g0, sp.w.data(), pr.w0);
+            deliver_into<numeric::superaccumulator, double>(pr, sp, lane, b.ring_s.data(), rv, sb, se, g0, sp.w.data(), pr.w0);
             break;
     }
 }
 
-void deliver_precise(const proj_rt& pr, const syn_part& sp, block_base& b, const std::vector<event::spike>& spikes,
+void deliver_precise(const proj_rt& pr, std::size_t lp, block_base& b, const std::vector<event::spike>& spikes,
                      std::uint64_t g0) {
+    const syn_part& sp = pr.part(lp);
+    const std::uint32_t* row = sp.row.data() + pr.lane(lp);
+    const auto lanes = static_cast<std::int64_t>(pr.lanes);
     const auto L64 = static_cast<std::int64_t>(b.L);
     for (const auto& s: spikes) {
         std::uint64_t src = s.gid - g0;
         std::int64_t r = pr.pre_row_of.empty() ? static_cast<std::int64_t>(src) : pr.pre_row_of[src];
         if (r < 0) continue;
-        for (std::uint32_t k = sp.row[r]; k < sp.row[r + 1]; ++k) {
+        r *= lanes;
+        for (std::uint32_t k = row[r]; k < row[r + 1]; ++k) {
             std::int64_t d = pr.delay_width == 0 ? pr.d0 : pr.delay_width == 8 ? sp.d8[k] : sp.d16[k];
             double w = pr.shared_w ? pr.w0 : sp.w[k];
             std::uint32_t t = sp.t16.empty() ? sp.t32[k] : sp.t16[k];
@@ -625,6 +678,7 @@ struct simulation::impl {
                 dmin_all = std::min(dmin_all, dmin_p);
                 dmax_all = std::max(dmax_all, dmax_p);
             }
+            interleave_partitions(pr, n_pre);
             for (auto& sp: pr.parts) {
                 rep.n_synapses += sp.size();
                 rep.synapse_bytes += sp.bytes();
@@ -645,6 +699,60 @@ struct simulation::impl {
         rep.synapse_bytes = 0;
         for (auto& pr: projs)
             for (auto& sp: pr.parts) rep.synapse_bytes += sp.bytes();
+    }
+
+    // One CSR for all local partitions of a projection (proj_rt::lanes): the NL segments of each pre
+    // row next to each other, each in its original synapse order, so every partition delivers the
+    // same additions in the same order as from its own CSR; a spike's NL row entries now share one
+    // or two cache lines and its targets are contiguous. The partitions' arrays are moved over one
+    // at a time, so the build holds at most one partition's synapses twice. The offsets stay 32-bit:
+    // with more than 2^32 - 1 local synapses in one projection the partitions keep their own CSRs.
+    void interleave_partitions(proj_rt& pr, std::uint64_t n_pre) {
+        const std::size_t NL = pr.parts.size();
+        pr.lane_size.assign(NL, 0);
+        std::uint64_t total = 0;
+        bool wide = false;
+        for (std::size_t lp = 0; lp < NL; ++lp) {
+            pr.lane_size[lp] = pr.parts[lp].size();
+            total += pr.lane_size[lp];
+            wide = wide || !pr.parts[lp].t32.empty();
+        }
+        pr.lanes = 1;
+        if (NL < 2 || total > std::numeric_limits<std::uint32_t>::max()) return;
+        syn_part m;
+        m.row.resize(static_cast<std::size_t>(n_pre) * NL + 1);
+        std::uint32_t pos = 0;
+        for (std::uint64_t r = 0; r < n_pre; ++r)
+            for (std::size_t lp = 0; lp < NL; ++lp) {
+                const syn_part& sp = pr.parts[lp];
+                m.row[r * NL + lp] = pos;
+                if (!sp.row.empty()) pos += sp.row[r + 1] - sp.row[r];
+            }
+        m.row.back() = pos;
+        const auto t = static_cast<std::size_t>(total);
+        if (wide) m.t32.resize(t);
+        else m.t16.resize(t);
+        if (!pr.shared_w) m.w.resize(t);
+        if (pr.delay_width == 8) m.d8.resize(t);
+        if (pr.delay_width == 16) m.d16.resize(t);
+        for (std::size_t lp = 0; lp < NL; ++lp) {
+            syn_part sp = std::move(pr.parts[lp]);
+            if (sp.size() == 0) continue;
+            for (std::uint64_t r = 0; r < n_pre; ++r) {
+                const std::uint32_t b = sp.row[r], e = sp.row[r + 1];
+                std::uint32_t d = m.row[r * NL + lp];
+                for (std::uint32_t k = b; k < e; ++k, ++d) {
+                    const std::uint32_t tg = sp.t16.empty() ? sp.t32[k] : sp.t16[k];
+                    if (wide) m.t32[d] = tg;
+                    else m.t16[d] = static_cast<std::uint16_t>(tg);
+                    if (!pr.shared_w) m.w[d] = sp.w[k];
+                    if (pr.delay_width == 8) m.d8[d] = sp.d8[k];
+                    if (pr.delay_width == 16) m.d16[d] = sp.d16[k];
+                }
+            }
+        }
+        pr.parts.assign(1, std::move(m));
+        pr.lanes = NL;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -698,6 +806,7 @@ struct simulation::impl {
             std::vector<numeric::fixed_point_format> fmts;
             std::vector<double> unscale(R, 0.0);
             acc_kind kind = acc_kind::fixed64;
+            bool narrow = true;
             for (std::size_t r = 0; r < R; ++r, ++idx) {
                 std::vector<double> ws;
                 for (int q = 0; q < comm.size(); ++q) {
@@ -716,9 +825,16 @@ struct simulation::impl {
                 }
                 else if (!f.fits_int64 && kind == acc_kind::fixed64) kind = acc_kind::fixed128;
                 if (f.exact && f.fits_int64 && f.shift <= 1022) unscale[r] = std::ldexp(1.0, -f.shift);
+                // int32 slots when every partial sum of this receptor stays below 2^31 (the format's
+                // own bound with 31 instead of 63 bits) and reads back with the power-of-two scale
+                if (!(f.exact && f.sum_bits <= 31 && unscale[r] != 0.0)) narrow = false;
                 fmts.push_back(std::move(f));
             }
-            rep.accumulators.push_back(kind == acc_kind::fixed64 ? "fixed64" : kind == acc_kind::fixed128 ? "fixed128" : "superaccumulator");
+            if (kind == acc_kind::fixed64 && narrow) kind = acc_kind::fixed32;
+            rep.accumulators.push_back(kind == acc_kind::fixed32   ? "fixed32"
+                                       : kind == acc_kind::fixed64  ? "fixed64"
+                                       : kind == acc_kind::fixed128 ? "fixed128"
+                                                                    : "superaccumulator");
             for (auto& row: blocks) {
                 block_base& b = *row[k];
                 b.acc = kind;
@@ -979,12 +1095,11 @@ struct simulation::impl {
         for (const auto& pr: projs) {
             const auto& spikes = pending_by_pop[pr.pre];
             if (spikes.empty()) continue;
-            const syn_part& sp = pr.parts[lp];
-            if (sp.size() == 0) continue;
+            if (pr.lane_size[lp] == 0) continue;
             block_base& b = *row[pr.post];
             const std::uint64_t g0 = pops[pr.pre].first_gid;
-            if (b.precise) deliver_precise(pr, sp, b, spikes, g0);
-            else deliver_block(pr, sp, b, spikes.data(), spikes.data() + spikes.size(), g0);
+            if (b.precise) deliver_precise(pr, lp, b, spikes, g0);
+            else deliver_block(pr, lp, b, spikes.data(), spikes.data() + spikes.size(), g0);
         }
     }
 
@@ -1000,9 +1115,8 @@ struct simulation::impl {
             if (lo == hi) continue;
             const std::uint64_t g0 = pops[pr.pre].first_gid;
             for (std::size_t lp = 0; lp < blocks.size(); ++lp) {
-                const syn_part& sp = pr.parts[lp];
-                if (sp.size() == 0) continue;
-                deliver_block(pr, sp, *blocks[lp][pr.post], spikes.data() + lo, spikes.data() + hi, g0,
+                if (pr.lane_size[lp] == 0) continue;
+                deliver_block(pr, lp, *blocks[lp][pr.post], spikes.data() + lo, spikes.data() + hi, g0,
                               static_cast<int>(t));
             }
         }

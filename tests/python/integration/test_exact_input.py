@@ -74,6 +74,22 @@ def test_exact_input_is_the_correctly_rounded_sum(kind):
         assert v == exact, (threads, parts, v, exact)
 
 
+@pytest.mark.parametrize("top, kind", [(2**21 - 1, "fixed32"), (2**21, "fixed64")])
+def test_exact_int32_slots_at_their_bound(top, kind):
+    # integer weights below 2^21 (21 bits) with 600 addends (10 bits) need 31 bits: int32 ring slots;
+    # 2^21 itself needs 32 bits: int64. Both sums (about 1.2e9, over half the int32 limit 2^31) must
+    # equal the exact sum, for every thread and partition count.
+    rng = np.random.default_rng(7)
+    w = rng.integers(top - top // 8, top, N_SRC, endpoint=True).astype(float)
+    w[:3] = top
+    exact = math.fsum(w)
+    assert exact == float(int(w.astype(np.int64).sum()))
+    for threads, parts in ((1, 0), (2, 0), (2, 7)):
+        v, report = target_voltage(w, "exact", threads, parts)
+        assert report["accumulators"][1] == kind
+        assert v == exact, (threads, parts, v, exact)
+
+
 def test_ordered_input_is_the_sum_in_source_order():
     w = weight_set("fixed128")
     sequential = functools.reduce(lambda a, b: a + b, w.tolist(), 0.0)

@@ -80,8 +80,8 @@ struct build_report {
     std::uint64_t ring_bytes = 0;
     std::int64_t min_delay_steps = 0, max_delay_steps = 0;
     unsigned partitions = 0;
-    // per population: how its synaptic input is accumulated: "float64" (ordered / fast), "fixed64",
-    // "fixed128" or "superaccumulator" (exact)
+    // per population: how its synaptic input is accumulated: "float64" (ordered / fast), "fixed32",
+    // "fixed64", "fixed128" or "superaccumulator" (exact)
     std::vector<std::string> accumulators;
     std::vector<std::string> notes;      // e.g. exact-accumulation fallbacks
     // Neuron state advances so far on this rank (updated after each run): n per step for time_stepped

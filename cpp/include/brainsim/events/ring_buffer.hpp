@@ -6,8 +6,8 @@
 // Delivery of an event with delay d emitted in step k adds to slot (k + d) mod L; the engine
 // guarantees L > max delay and that a slot is read (and cleared) before it is reused.
 //
-// T = double (ordered / fast accumulation), std::int64_t or __int128 (exact: fixed point, see
-// numeric/exact_accumulator.hpp; the format guarantees that no partial sum overflows), or
+// T = double (ordered / fast accumulation), std::int32_t, std::int64_t or __int128 (exact: fixed
+// point, see numeric/exact_accumulator.hpp; the format guarantees that no partial sum overflows), or
 // numeric::superaccumulator (exact fallback for weight sets no fixed-point format can hold).
 
 #include <cstddef>
