@@ -583,7 +583,25 @@ public:
         std::sort(evs.begin(), evs.end(), event::timed_input_less);
         const double dt = env.dt;
         std::size_t e = 0;
+        const std::size_t ne = evs.size();
         for (std::size_t i = 0; i < n; ++i) {
+            if (!(e < ne && evs[e].target == i)) {  // no input: the step is one interval (as advance(dt) below)
+                if constexpr (batched) {
+                    typename M::state x = load(i);
+                    if (!(M::threshold_crossing(c, x, dt, I[i]) <= dt)) {
+                        M::propagate(c, x, dt, I[i]);
+                        store(i, x);
+                        continue;
+                    }
+                }
+                else {  // in place (a copy written element-wise and read back whole stalls store forwarding)
+                    typename M::state& x = s[i];
+                    if (!(M::threshold_crossing(c, x, dt, I[i]) <= dt)) {
+                        M::propagate(c, x, dt, I[i]);
+                        continue;
+                    }
+                }
+            }
             typename M::state st = load(i);
             double t = 0.0;
             auto advance = [&](double until) {
@@ -607,7 +625,7 @@ public:
                     }
                 }
             };
-            while (e < evs.size() && evs[e].target == i) {
+            while (e < ne && evs[e].target == i) {
                 advance(evs[e].offset);
                 M::receive(c, st, static_cast<int>(evs[e].receptor), evs[e].weight);
                 if (M::at_threshold(c, st)) {

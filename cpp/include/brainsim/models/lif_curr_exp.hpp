@@ -14,7 +14,9 @@
 
 #include <brainsim/models/neuron_model.hpp>
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -192,19 +194,91 @@ struct lif_curr_exp {
     }
 
     // ---- exact propagation (hybrid / event-driven) -------------------------------------------
+    // Propagator of an interval h:
+    //   free (not refractory):  V(h) = E_L + em (v - E_L) + pex iex + pin iin + mp20 (I_e + I),
+    //   currents:               I_x(h) = I_x dx,
+    // em = e^{-h/tau_m}, px = psc_kernel(h, tau_m, tau_x) / C, mp20 = -expm1(-h/tau_m) tau_m / C,
+    // dx = e^{-h/tau_x}. A + mp20 J is bitwise A - expm1(-h/tau_m) tau_m / C J (IEEE negation is
+    // exact, rounding sign-symmetric).
+    //
+    // Every coefficient is always the same expression of the same values, so results do not depend
+    // on where it comes from: for h == dt the constants of prepare(); otherwise a small per-thread
+    // cache keyed by (h, tau_m, tau_syn_ex, tau_syn_in, C) — within a step the input events of one
+    // source spike reach all its targets at the same offset, so few distinct h occur — else
+    // computed, e^{-h/tau_m} once for the three terms that use it (psc_kernel's own e^{-h/tau_m}).
+    // Without input and refractory time, propagate and threshold_crossing take an inline path for
+    // h == dt that uses only the constants (no exp): most neuron-steps of the hybrid scheme.
+    struct interval {
+        double em, pex, pin, mp20;
+        double dex, din;
+    };
+    static interval make_interval(const constants& c, double h, bool decay) {
+        interval k;
+        k.em = std::exp(-h / c.tau_m);
+        auto kernel = [&](double tau_s) {  // lif_detail::psc_kernel(h, tau_m, tau_s) with e^{-h/tau_m} = em
+            double x = h * (1.0 / tau_s - 1.0 / c.tau_m);
+            double phi = x == 0.0 ? 1.0 : -std::expm1(-x) / x;
+            return h * k.em * phi;
+        };
+        k.pex = kernel(c.tau_ex) / c.C;
+        k.pin = c.tau_in == c.tau_ex ? k.pex : kernel(c.tau_in) / c.C;
+        k.mp20 = -std::expm1(-h / c.tau_m) * c.tau_m / c.C;
+        k.dex = k.din = 0.0;
+        if (decay) set_decay(c, h, k);
+        return k;
+    }
+    static void set_decay(const constants& c, double h, interval& k) {
+        k.dex = std::exp(-h / c.tau_ex);
+        k.din = c.tau_in == c.tau_ex ? k.dex : std::exp(-h / c.tau_in);
+    }
+    // The coefficients for interval h (decay: dex, din needed as well).
+    static interval coeffs(const constants& c, double h, bool decay) {
+        if (h == c.dt) return {c.P22, c.P21ex, c.P21in, c.mP20, c.P11ex, c.P11in};
+        struct entry {
+            std::uint64_t h;
+            double tau_m, tau_ex, tau_in, C;  // all 0 when empty: never equal to valid constants
+            bool decay;
+            interval k;
+        };
+        static thread_local std::array<entry, 16> cache{};
+        const auto hb = std::bit_cast<std::uint64_t>(h);
+        entry& e = *(cache.data() + ((hb * 0x9E3779B97F4A7C15ull) >> 60));  // the thread's cache looked up once
+        if (e.h == hb && e.tau_m == c.tau_m && e.tau_ex == c.tau_ex && e.tau_in == c.tau_in && e.C == c.C) {
+            if (decay && !e.decay) {
+                set_decay(c, h, e.k);
+                e.decay = true;
+            }
+            return e.k;
+        }
+        e = {hb, c.tau_m, c.tau_ex, c.tau_in, c.C, decay, make_interval(c, h, decay)};
+        return e.k;
+    }
+    static double v_free(const constants& c, const interval& k, double v, double iex, double iin, double I) {
+        return c.E_L + k.em * (v - c.E_L) + k.pex * iex + k.pin * iin + k.mp20 * (c.I_e + I);
+    }
+    // V after a full step dt without refractory time (the constants only; = v_after(c, ..., dt, I))
+    static double v_step(const constants& c, double v, double iex, double iin, double I) {
+        return c.E_L + c.P22 * (v - c.E_L) + c.P21ex * iex + c.P21in * iin + c.mP20 * (c.I_e + I);
+    }
     // V after a free (non-refractory) interval h from (v, Iex, Iin).
     static double v_after(const constants& c, double v, double iex, double iin, double h, double I) {
-        return c.E_L + std::exp(-h / c.tau_m) * (v - c.E_L) +
-               lif_detail::psc_kernel(h, c.tau_m, c.tau_ex) / c.C * iex +
-               lif_detail::psc_kernel(h, c.tau_m, c.tau_in) / c.C * iin -
-               std::expm1(-h / c.tau_m) * c.tau_m / c.C * (c.I_e + I);
+        return v_free(c, coeffs(c, h, false), v, iex, iin, I);
     }
     static double dv_at(const constants& c, double v, double iex, double iin, double h, double I) {
-        double vt = v_after(c, v, iex, iin, h, I);
-        return (-(vt - c.E_L) / c.tau_m) +
-               (iex * std::exp(-h / c.tau_ex) + iin * std::exp(-h / c.tau_in) + c.I_e + I) / c.C;
+        const interval k = coeffs(c, h, true);
+        const double vt = v_free(c, k, v, iex, iin, I);
+        return (-(vt - c.E_L) / c.tau_m) + (iex * k.dex + iin * k.din + c.I_e + I) / c.C;
     }
-    static void propagate(const constants& c, state& s, double h, double I_ext) {
+    [[gnu::always_inline]] static void propagate(const constants& c, state& s, double h, double I_ext) {
+        if (h == c.dt && !(s[t_ref_left] > 0.0)) {  // the common case, as below with free = h = dt
+            s[V_m] = v_step(c, s[V_m], s[I_syn_ex], s[I_syn_in], I_ext);
+            s[I_syn_ex] *= c.P11ex;
+            s[I_syn_in] *= c.P11in;
+            return;
+        }
+        propagate_general(c, s, h, I_ext);
+    }
+    [[gnu::noinline]] static void propagate_general(const constants& c, state& s, double h, double I_ext) {
         double free = h;
         if (s[t_ref_left] > 0.0) {
             double r = std::min(s[t_ref_left], h);
@@ -212,30 +286,59 @@ struct lif_curr_exp {
             if (s[t_ref_left] <= 1e-12) s[t_ref_left] = 0.0;
             free = h - r;
         }
-        if (free > 0.0) s[V_m] = v_after(c, s[V_m], s[I_syn_ex] * std::exp(-(h - free) / c.tau_ex),
-                                         s[I_syn_in] * std::exp(-(h - free) / c.tau_in), free, I_ext);
-        s[I_syn_ex] *= std::exp(-h / c.tau_ex);
-        s[I_syn_in] *= std::exp(-h / c.tau_in);
+        if (free > 0.0 && free == h) {  // no refractory time: one set of coefficients for h
+            const interval k = coeffs(c, h, true);
+            s[V_m] = v_free(c, k, s[V_m], s[I_syn_ex], s[I_syn_in], I_ext);
+            s[I_syn_ex] *= k.dex;
+            s[I_syn_in] *= k.din;
+            return;
+        }
+        if (free > 0.0) {  // the currents decay over the refractory part u = h - free first
+            const double u = h - free;
+            s[V_m] = v_free(c, coeffs(c, free, false), s[V_m], s[I_syn_ex] * std::exp(-u / c.tau_ex),
+                            s[I_syn_in] * std::exp(-u / c.tau_in), I_ext);
+        }
+        s[I_syn_ex] *= h == c.dt ? c.P11ex : std::exp(-h / c.tau_ex);
+        s[I_syn_in] *= h == c.dt ? c.P11in : std::exp(-h / c.tau_in);
     }
     // First time in [0, h] at which V reaches V_th, +inf if V(h) < V_th (as NEST's *_ps models,
     // an excursion above threshold that returns below within one interval between events is not
     // seen; intervals are at most one step).
-    static double threshold_crossing(const constants& c, const state& s, double h, double I_ext) {
+    [[gnu::always_inline]] static double threshold_crossing(const constants& c, const state& s, double h, double I_ext) {
+        if (h == c.dt && !(s[t_ref_left] > 0.0)) {  // the common case: t0 = 0, H = h = dt
+            if (s[V_m] >= c.V_th) return 0.0;
+            if (v_step(c, s[V_m], s[I_syn_ex], s[I_syn_in], I_ext) < c.V_th)
+                return std::numeric_limits<double>::infinity();
+        }
+        return crossing_general(c, s, h, I_ext);
+    }
+    [[gnu::noinline]] static double crossing_general(const constants& c, const state& s, double h, double I_ext) {
         constexpr double inf = std::numeric_limits<double>::infinity();
         double t0 = s[t_ref_left] > 0.0 ? s[t_ref_left] : 0.0;
         if (t0 >= h) return inf;
-        double v0 = t0 > 0.0 ? c.V_reset : s[V_m];
-        double iex = s[I_syn_ex] * std::exp(-t0 / c.tau_ex), iin = s[I_syn_in] * std::exp(-t0 / c.tau_in);
+        double v0, iex, iin;
+        if (t0 > 0.0) {
+            v0 = c.V_reset;
+            iex = s[I_syn_ex] * std::exp(-t0 / c.tau_ex);
+            iin = s[I_syn_in] * std::exp(-t0 / c.tau_in);
+        }
+        else {  // t0 == 0: the factors e^{-t0/tau} are 1 exactly
+            v0 = s[V_m];
+            iex = s[I_syn_ex];
+            iin = s[I_syn_in];
+        }
         double H = h - t0;
         if (v0 >= c.V_th) return t0;
         if (v_after(c, v0, iex, iin, H, I_ext) < c.V_th) return inf;
         // bracket [a, b] with f(a) < 0 <= f(b); Newton steps kept inside the bracket, else bisection
         double a = 0.0, b = H, t = H;
         for (int it = 0; it < 200; ++it) {
-            double f = v_after(c, v0, iex, iin, t, I_ext) - c.V_th;
+            const interval k = coeffs(c, t, true);
+            double vt = v_free(c, k, v0, iex, iin, I_ext);
+            double f = vt - c.V_th;
             if (f < 0.0) a = t; else b = t;
             if (b - a <= 1e-15 * (1.0 + b)) break;
-            double d = dv_at(c, v0, iex, iin, t, I_ext);
+            double d = (-(vt - c.E_L) / c.tau_m) + (iex * k.dex + iin * k.din + c.I_e + I_ext) / c.C;
             double tn = d > 0.0 ? t - f / d : 0.5 * (a + b);
             if (!(tn > a && tn < b)) tn = 0.5 * (a + b);
             if (tn == t) break;

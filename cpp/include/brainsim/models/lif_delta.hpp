@@ -12,6 +12,7 @@
 
 #include <brainsim/models/neuron_model.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -129,7 +130,15 @@ struct lif_delta {
     }
 
     // ---- exact propagation (hybrid / event-driven) -------------------------------------------
-    static void propagate(const constants& c, state& s, double h, double I_ext) {
+    [[gnu::always_inline]] static void propagate(const constants& c, state& s, double h, double I_ext) {
+        if (h == c.dt && !(s[t_ref_left] > 0.0)) {  // the common case: free = h = dt, e^{-dt/tau_m} = P22
+            double vinf = c.E_L + c.R * (c.I_e + I_ext);
+            s[V_m] = vinf + (s[V_m] - vinf) * c.P22;
+            return;
+        }
+        propagate_general(c, s, h, I_ext);
+    }
+    [[gnu::noinline]] static void propagate_general(const constants& c, state& s, double h, double I_ext) {
         double free = h;
         if (s[t_ref_left] > 0.0) {
             double r = std::min(s[t_ref_left], h);
@@ -139,7 +148,8 @@ struct lif_delta {
         }
         if (free > 0.0) {
             double vinf = c.E_L + c.R * (c.I_e + I_ext);
-            s[V_m] = vinf + (s[V_m] - vinf) * std::exp(-free / c.tau_m);
+            // e^{-free/tau_m}: for a full step the constant P22 (the same expression, the same bits)
+            s[V_m] = vinf + (s[V_m] - vinf) * (free == c.dt ? c.P22 : std::exp(-free / c.tau_m));
         }
     }
     static double threshold_crossing(const constants& c, const state& s, double h, double I_ext) {
