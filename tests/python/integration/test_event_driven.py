@@ -137,28 +137,22 @@ EXC = [3.3377, 11.01234, 26.5, 40.00071, 57.7321, 58.1, 88.888, 120.2468, 150.00
 INH = [17.4242, 33.3333, 71.0719, 101.9, 133.123]
 
 
-@pytest.mark.parametrize("dt", [0.1, 0.01])
-def test_lif_delta_with_dc_and_input_spikes_is_analytic(dt):
-    # DC drive to v_inf = -52 mV (periodic firing) plus off-grid voltage jumps
-    I, T = 450.0, 200.0
-    events = [(t + 1.0, 4.0) for t in EXC] + [(t + 1.0, -3.0) for t in INH]
-    ref = lif_delta_reference(I, events, T)
-    assert ref.size > 10
-    for integration in ("event_driven", "hybrid"):
-        t, _ = single("lif_delta", dt, integration, I, EXC, INH, 4.0, -3.0, T)
-        assert t.size == ref.size, integration
-        assert np.max(np.abs(t - ref)) < 1e-9, (integration, np.max(np.abs(t - ref)))
+# (reference, DC current pA, excitatory and inhibitory jump, minimum spike count): lif_delta driven
+# to v_inf = -52 mV with voltage jumps (mV), lif_curr_exp to v_inf = -53.2 mV with current jumps (pA)
+ANALYTIC = {"lif_delta": (lif_delta_reference, 450.0, 4.0, -3.0, 10),
+            "lif_curr_exp": (lif_curr_exp_reference, 420.0, 500.0, -800.0, 5)}
 
 
+@pytest.mark.parametrize("model", sorted(ANALYTIC))
 @pytest.mark.parametrize("dt", [0.1, 0.01])
-def test_lif_curr_exp_with_dc_and_input_spikes_is_analytic(dt):
-    # DC drive to v_inf = -53.2 mV plus off-grid current jumps
-    I, T = 420.0, 200.0
-    events = [(t + 1.0, 500.0) for t in EXC] + [(t + 1.0, -800.0) for t in INH]
-    ref = lif_curr_exp_reference(I, events, T)
-    assert ref.size > 5
+def test_dc_and_off_grid_input_spikes_are_analytic(model, dt):
+    reference, I, w_ex, w_in, min_spikes = ANALYTIC[model]
+    T = 200.0
+    events = [(t + 1.0, w_ex) for t in EXC] + [(t + 1.0, w_in) for t in INH]
+    ref = reference(I, events, T)
+    assert ref.size > min_spikes
     for integration in ("event_driven", "hybrid"):
-        t, _ = single("lif_curr_exp", dt, integration, I, EXC, INH, 500.0, -800.0, T)
+        t, _ = single(model, dt, integration, I, EXC, INH, w_ex, w_in, T)
         assert t.size == ref.size, integration
         assert np.max(np.abs(t - ref)) < 1e-9, (integration, np.max(np.abs(t - ref)))
 
