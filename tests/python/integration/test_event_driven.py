@@ -271,3 +271,28 @@ def test_event_driven_needs_an_exact_propagator():
     with pytest.raises(ConfigError, match="integration") as e:
         net.run(1.0, integration="event_driven")
     assert "exact propagator" in str(e.value) and "event_driven" in str(e.value)
+
+
+@pytest.mark.parametrize("dt", [0.1, 0.01])
+@pytest.mark.parametrize("eps", [5e-4, 1e-2])
+def test_grazing_excursion_above_threshold_is_a_spike(dt, eps):
+    # One current jump w at an off-grid time drives V to a peak eps mV above V_th, 4 ms later, and
+    # V falls back below: crossing and return lie within ~0.1 ms for eps = 5e-4 mV, so checking V at
+    # interval ends (as NEST's *_ps models do) misses the spike. The crossing time is from the
+    # closed form V(t) = E_L + w/C tau_m tau_s/(tau_m - tau_s) (e^{-u/tau_m} - e^{-u/tau_s}).
+    tm, ts, C, EL, Vth = 10.0, 2.0, 250.0, -70.0, -55.0
+    u_pk = math.log(ts / tm) * tm * ts / (ts - tm)
+    kernel = lambda u: tm * ts / (tm - ts) * (math.exp(-u / tm) - math.exp(-u / ts))
+    w = (Vth - EL + eps) * C / kernel(u_pk)
+    t_in = 11.0264
+    tc = t_in + brentq(lambda u: EL + w / C * kernel(u) - Vth, 0.0, u_pk, xtol=1e-15, rtol=1e-15)
+    for integration in ("hybrid", "event_driven"):
+        net = Network(dt=dt, seed=1)
+        P = net.add_population("P", 1, "lif_curr_exp", {"tau_m": tm, "C_m": C, "t_ref": 2.0, "E_L": EL,
+                                                         "V_reset": EL, "V_th": Vth, "tau_syn_ex": ts,
+                                                         "tau_syn_in": ts})
+        net.add_stimulus(SpikeTimes([t_in - 1.0], w, delay=1.0), P)
+        net.record(P, "spikes")
+        t, _ = net.run(40.0, integration=integration).spikes("P")
+        assert len(t) == 1, (integration, t)
+        assert abs(t[0] - tc) < 1e-9, (integration, t[0] - tc)
