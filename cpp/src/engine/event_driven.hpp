@@ -94,18 +94,18 @@ struct ed_bound<models::lif_curr_exp> {
     struct trajectory {
         double t0, A, vinf, tau_m, V_reset, V_th;
         struct syn {
-            double a = 0.0, tau = 1.0, peak = 0.0, at_peak = 0.0;  // a = I_x(t0) / C
+            double i = 0.0, a = 0.0, tau = 1.0, peak = 0.0, at_peak = 0.0;  // a = I_x(t0) / C
         } ex, in;
         static double kernel(double u, double tm, double tx) {
             return std::isinf(u) ? 0.0 : models::lif_detail::psc_kernel(u, tm, tx);
         }
-        void set(syn& y, double i, double C, double tx) const {
+        // the kernel's peak time and value (/C) come from prepare() (lif_curr_exp::constants)
+        static void set(syn& y, double i, double C, double tx, double u_pk, double k_pk) {
+            y.i = i;
             y.a = i / C;
             y.tau = tx;
-            if (y.a > 0.0) {
-                y.peak = tx == tau_m ? tau_m : std::log(tx / tau_m) * tau_m * tx / (tx - tau_m);
-                y.at_peak = kernel(y.peak, tau_m, tx);
-            }
+            y.peak = u_pk;
+            y.at_peak = k_pk;
         }
         trajectory(const M::constants& c, const M::state& s, double I):
             t0(s[M::t_ref_left] > 0.0 ? s[M::t_ref_left] : 0.0), vinf(c.E_L + c.tau_m / c.C * (c.I_e + I)),
@@ -113,13 +113,13 @@ struct ed_bound<models::lif_curr_exp> {
             A = (t0 > 0.0 ? c.V_reset : s[M::V_m]) - vinf;
             const double iex = t0 > 0.0 ? s[M::I_syn_ex] * std::exp(-t0 / c.tau_ex) : s[M::I_syn_ex];
             const double iin = t0 > 0.0 ? s[M::I_syn_in] * std::exp(-t0 / c.tau_in) : s[M::I_syn_in];
-            set(ex, iex, c.C, c.tau_ex);
-            set(in, iin, c.C, c.tau_in);
+            set(ex, iex, c.C, c.tau_ex, c.u_pk_ex, c.k_pk_ex);
+            set(in, iin, c.C, c.tau_in, c.u_pk_in, c.k_pk_in);
         }
         double syn_max(const syn& y, double u1, double u2) const {
             if (y.a == 0.0) return 0.0;
             if (y.a > 0.0) {
-                if (y.peak >= u1 && y.peak <= u2) return y.a * y.at_peak;
+                if (y.peak >= u1 && y.peak <= u2) return y.i * y.at_peak;
                 return y.a * kernel(y.peak < u1 ? u1 : u2, tau_m, y.tau);
             }
             return y.a * std::min(kernel(u1, tau_m, y.tau), kernel(u2, tau_m, y.tau));

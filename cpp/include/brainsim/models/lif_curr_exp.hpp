@@ -264,18 +264,9 @@ struct lif_curr_exp {
     static double v_free(const constants& c, const interval& k, double v, double iex, double iin, double I) {
         return c.E_L + k.em * (v - c.E_L) + k.pex * iex + k.pin * iin + k.mp20 * (c.I_e + I);
     }
-    // V after a full step dt without refractory time (the constants only; = v_after(c, ..., dt, I))
+    // V after a full step dt without refractory time (the constants only; = v_free(c, coeffs(c, dt), ...))
     static double v_step(const constants& c, double v, double iex, double iin, double I) {
         return c.E_L + c.P22 * (v - c.E_L) + c.P21ex * iex + c.P21in * iin + c.mP20 * (c.I_e + I);
-    }
-    // V after a free (non-refractory) interval h from (v, Iex, Iin).
-    static double v_after(const constants& c, double v, double iex, double iin, double h, double I) {
-        return v_free(c, coeffs(c, h, false), v, iex, iin, I);
-    }
-    static double dv_at(const constants& c, double v, double iex, double iin, double h, double I) {
-        const interval k = coeffs(c, h, true);
-        const double vt = v_free(c, k, v, iex, iin, I);
-        return (-(vt - c.E_L) / c.tau_m) + (iex * k.dex + iin * k.din + c.I_e + I) / c.C;
     }
     [[gnu::always_inline]] static void propagate(const constants& c, state& s, double h, double I_ext) {
         if (h == c.dt && !(s[t_ref_left] > 0.0)) {  // the common case, as below with free = h = dt

@@ -324,12 +324,13 @@ private:
             ++ws_.lin_solves;
         }
         bool finite = true;
+        const bool embedded = !tab_.error_stage;  // else err_ is the error stage's, below
         for (std::size_t k = 0; k < n; ++k) {
             double d = 0.0, e = 0.0;
             for (int j = 0; j < s; ++j) {
                 const double uj = u_[std::size_t(j) * n + k];
                 d += tab_.m[j] * uj;
-                e += tab_.e[j] * uj;
+                if (embedded) e += tab_.e[j] * uj;
             }
             dy_[k] = d;
             err_[k] = e;
